@@ -1,0 +1,22 @@
+{#- The relation an input is read from: the user's own relation when
+    `segmentation__<input>_relation` is set, otherwise the package's source.
+    A bare name is a model or seed of the user's project and is ref()'d, so
+    dbt orders the build; a dotted name is used as a qualified relation. -#}
+{% macro input_relation(input_name) %}
+    {%- set override = var('segmentation__' ~ input_name ~ '_relation', none) -%}
+    {%- if override is none or override == '' -%}
+        {{ return(source('segmentation', input_name)) }}
+    {%- endif -%}
+    {%- set parts = override.split('.') -%}
+    {%- if parts | length == 1 -%}
+        {{ return(ref(override)) }}
+    {%- elif parts | length == 2 -%}
+        {{ return(api.Relation.create(database=target.database, schema=parts[0], identifier=parts[1])) }}
+    {%- elif parts | length == 3 -%}
+        {{ return(api.Relation.create(database=parts[0], schema=parts[1], identifier=parts[2])) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error(
+            "segmentation: var 'segmentation__" ~ input_name ~ "_relation' is '" ~ override
+            ~ "'; expected a model name, 'schema.table' or 'database.schema.table'.") }}
+    {%- endif -%}
+{% endmacro %}

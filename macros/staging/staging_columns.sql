@@ -1,0 +1,34 @@
+{#- Select lists that staging models share, generated from the input contract
+    so that every input casts and checks a column the same way. -#}
+
+{#- Every contract column as trimmed text `<column>_raw`; empty text is null. -#}
+{% macro raw_text_columns(input_name) %}
+    {%- for column in segmentation.input_contract()[input_name]['columns'] %}
+        nullif(trim(cast({{ column['name'] }} as {{ dbt.type_string() }})), '') as {{ column['name'] }}_raw
+        {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The raw values as JSON text, then every contract column cast to its type.
+    Unparseable text casts to null here and `rejection_reason` reports it. -#}
+{% macro typed_columns(input_name) %}
+    {%- set columns = segmentation.input_contract()[input_name]['columns'] %}
+        {{ segmentation.raw_values_json(columns | map(attribute='name') | list, suffix='_raw') }} as raw_values,
+    {%- for column in columns %}
+        {% if column['kind'] == 'string' -%}
+            {{ column['name'] }}_raw as {{ column['name'] }}
+        {%- else -%}
+            {{ segmentation.safe_cast(column['name'] ~ '_raw', segmentation.type_for_kind(column['kind'])) }} as {{ column['name'] }}
+        {%- endif -%}
+        {{- "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- The contract columns by name, optionally qualified, for a final select list. -#}
+{% macro contract_column_list(input_name, relation_alias=none) %}
+    {%- for column in segmentation.input_contract()[input_name]['columns'] %}
+        {{ relation_alias ~ '.' if relation_alias }}{{ column['name'] }}{{ "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,0 +1,20 @@
+{{ config(enabled=var('segmentation__using_customer_attributes', true)) }}
+-- One row per accepted customer and attribute.
+with
+
+validated as (
+    select * from {{ ref('base_segmentation__customer_attributes') }}
+    where rejection_reason_code is null
+),
+
+final as (
+    select
+        -- ids
+        customer_id,
+        -- strings
+        attribute,
+        value as attribute_value
+    from validated
+)
+
+select * from final

@@ -1,0 +1,27 @@
+{{ config(enabled=var('segmentation__using_events', true)) }}
+-- One row per accepted event (exact duplicates removed).
+with
+
+validated as (
+    select * from {{ ref('base_segmentation__events') }}
+    where rejection_reason_code is null
+),
+
+final as (
+    select
+        -- ids
+        row_key as event_id,
+        customer_id,
+        session_id,
+        -- strings
+        event_type,
+        device_type,
+        os,
+        browser,
+        platform,
+        -- dates
+        occurred_at
+    from validated
+)
+
+select * from final

@@ -1,0 +1,26 @@
+{{ config(enabled=var('segmentation__using_marketing_touches', true)) }}
+-- One row per accepted marketing message sent.
+with
+
+validated as (
+    select * from {{ ref('base_segmentation__marketing_touches') }}
+    where rejection_reason_code is null
+),
+
+final as (
+    select
+        -- ids
+        {{ dbt.hash('row_key') }} as touch_id,
+        customer_id,
+        campaign_id,
+        -- strings
+        channel,
+        -- dates
+        sent_at,
+        opened_at,
+        clicked_at,
+        converted_at
+    from validated
+)
+
+select * from final
