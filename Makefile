@@ -1,0 +1,65 @@
+# The two commands: `make demo` and `make test`. Both bootstrap .venv from the
+# pinned requirements when it is missing or out of date.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+DEMO_CUSTOMERS := 5000
+DEMO_SEED := 42
+DEMO_DATA := data/demo
+DEMO_DB := segmentation.duckdb
+# make test builds the demo data into its own file, leaving the demo's alone.
+TEST_DB := target/make_test.duckdb
+
+.PHONY: help demo test lint pytest dbt-test bench clean
+
+help:
+	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
+	@echo "make test   every check: ruff, pytest, dbt build with all tests, sqlfluff"
+	@echo "make bench  generator benchmark at 1M customers (prints time and memory)"
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(DEMO_DATA)/manifest.json: $(STAMP) segmentation_demo/generate.py
+	$(BIN)/python -m segmentation_demo.generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) \
+		--out $(DEMO_DATA) --format parquet
+
+demo: $(STAMP) $(DEMO_DATA)/manifest.json
+	$(BIN)/python -m segmentation_demo.load --data $(DEMO_DATA) --database $(DEMO_DB)
+	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet
+	$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB)
+
+test: lint pytest dbt-test
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+# dbt build with every data and unit test on the demo data, then sqlfluff,
+# whose dbt templater introspects the relations that build created.
+dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
+	@mkdir -p target
+	rm -f $(TEST_DB)
+	$(BIN)/python -m segmentation_demo.load --data $(DEMO_DATA) --database $(TEST_DB)
+	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error
+	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_generate.py
+
+clean:
+	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal

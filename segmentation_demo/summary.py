@@ -1,0 +1,77 @@
+"""Print a short summary of a built segmentation DuckDB file.
+
+Rows per input, accepted and rejected; rejected rows per reason; and segment
+sizes once the segment marts exist.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import duckdb
+
+from segmentation_demo.load import INPUTS
+
+
+def _schema_of(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    row = con.execute(
+        "select table_schema from information_schema.tables where table_name = ? "
+        "order by table_schema limit 1",
+        [table],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def summarise(database: Path, raw_schema: str = "segmentation_raw") -> str:
+    """The summary text for `database`."""
+    lines: list[str] = []
+    with duckdb.connect(str(database), read_only=True) as con:
+        rejected_schema = _schema_of(con, "segmentation__rejected_rows")
+        if rejected_schema is None:
+            return f"{database}: no segmentation build found (run `make demo`)."
+        rejected = f'"{rejected_schema}".segmentation__rejected_rows'
+        lines.append(f"{'input':<22}{'rows':>10}{'accepted':>10}{'rejected':>10}")
+        for name in INPUTS:
+            stg_schema = _schema_of(con, f"stg_segmentation__{name}")
+            if stg_schema is None:
+                lines.append(f"{name:<22}{'(switched off)':>30}")
+                continue
+            total = con.execute(f'select count(*) from "{raw_schema}"."{name}"').fetchone()
+            accepted = con.execute(
+                f'select count(*) from "{stg_schema}".stg_segmentation__{name}'
+            ).fetchone()
+            refused = con.execute(
+                f"select count(*) from {rejected} where input_name = ?", [name]
+            ).fetchone()
+            lines.append(f"{name:<22}{total[0]:>10,}{accepted[0]:>10,}{refused[0]:>10,}")
+        lines.append("")
+        lines.append("rejected rows by reason:")
+        for input_name, reason, count in con.execute(
+            f"select input_name, reason_code, count(*) from {rejected} "
+            "group by all order by input_name, reason_code"
+        ).fetchall():
+            lines.append(f"  {input_name:<22}{reason:<26}{count:>6}")
+        segments_schema = _schema_of(con, "segmentation__customer_segments")
+        if segments_schema is not None:
+            lines.append("")
+            lines.append("segments:")
+            for name, count in con.execute(
+                f'select segment_name, count(*) from "{segments_schema}".'
+                "segmentation__customer_segments where segment_id is not null "
+                "group by all order by 2 desc, 1"
+            ).fetchall():
+                lines.append(f"  {name:<48}{count:>8,}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", type=Path, default=Path("segmentation.duckdb"))
+    parser.add_argument("--raw-schema", default="segmentation_raw")
+    args = parser.parse_args(argv)
+    print(summarise(args.database, args.raw_schema))
+
+
+if __name__ == "__main__":
+    main()
