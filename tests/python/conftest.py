@@ -1,0 +1,119 @@
+"""Shared helpers: run dbt in-process (dbtRunner) against an isolated DuckDB file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from segmentation_demo.generate import generate
+from segmentation_demo.load import load
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class DbtRun:
+    """What one dbt invocation did: success, node results and warn/error log lines."""
+
+    success: bool
+    results: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    exception: BaseException | None = None
+
+    def messages(self) -> str:
+        parts = [str(r.message) for r in self.results if r.message]
+        parts += self.errors
+        if self.exception is not None:
+            parts.append(str(self.exception))
+        return "\n".join(parts)
+
+
+def run_dbt(
+    args: list[str],
+    database: Path,
+    variables: dict | None = None,
+    work_dir: Path | None = None,
+) -> DbtRun:
+    """Invoke dbt on this project with its DuckDB file at `database`."""
+    work_dir = work_dir or database.parent
+    warnings: list[str] = []
+    errors: list[str] = []
+
+    def collect(event) -> None:
+        level = event.info.level
+        if level == "warn":
+            warnings.append(event.info.msg)
+        elif level == "error":
+            errors.append(event.info.msg)
+
+    command = [
+        *args,
+        "--project-dir",
+        str(ROOT),
+        "--profiles-dir",
+        str(ROOT),
+        "--target-path",
+        str(work_dir / "target"),
+        "--log-path",
+        str(work_dir / "logs"),
+    ]
+    if variables:
+        command += ["--vars", json.dumps(variables)]
+    previous = os.environ.get("SEGMENTATION_DUCKDB_PATH")
+    os.environ["SEGMENTATION_DUCKDB_PATH"] = str(database)
+    try:
+        outcome = dbtRunner(callbacks=[collect]).invoke(command)
+    finally:
+        if previous is None:
+            os.environ.pop("SEGMENTATION_DUCKDB_PATH", None)
+        else:
+            os.environ["SEGMENTATION_DUCKDB_PATH"] = previous
+    results = list(getattr(outcome.result, "results", []) or [])
+    return DbtRun(outcome.success, results, warnings, errors, outcome.exception)
+
+
+def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@dataclass
+class Inputs:
+    """Generated input files and a DuckDB file with them loaded as the raw schema."""
+
+    data_dir: Path
+    database: Path
+
+    def fresh_copy(self, target: Path) -> Path:
+        """A copy of the loaded database, for a test that changes inputs or vars."""
+        shutil.copyfile(self.database, target)
+        return target
+
+
+@pytest.fixture(scope="session")
+def generated_inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
+    """600 generated customers (CSV, seed 11) loaded into a DuckDB file."""
+    base = tmp_path_factory.mktemp("inputs")
+    data_dir = base / "data"
+    generate(data_dir, customers=600, seed=11, fmt="csv")
+    database = base / "raw.duckdb"
+    load(data_dir, database)
+    return Inputs(data_dir, database)
+
+
+@pytest.fixture(scope="session")
+def built(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """A full `dbt build` of the project on the generated inputs."""
+    work = tmp_path_factory.mktemp("build")
+    database = generated_inputs.fresh_copy(work / "build.duckdb")
+    run = run_dbt(["build"], database)
+    yield database, run

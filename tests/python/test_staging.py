@@ -1,0 +1,215 @@
+"""Staging: every planted bad row is refused with its reason, no row is lost,
+the input contract's errors are clear, and optional inputs can be switched off."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import Inputs, query, run_dbt
+from segmentation_demo.load import INPUTS
+
+# Every kind of bad row the generator plants, as (input, reason_code).
+PLANTED_KINDS = [
+    ("customers", "null_key"),
+    ("customers", "duplicate_key"),
+    ("customers", "unparseable_timestamp"),
+    ("customers", "future_timestamp"),
+    ("customers", "unparseable_number"),
+    ("customers", "negative_amount"),
+    ("orders", "null_key"),
+    ("orders", "duplicate_key"),
+    ("orders", "missing_required_value"),
+    ("orders", "unparseable_timestamp"),
+    ("orders", "unparseable_number"),
+    ("orders", "future_timestamp"),
+    ("orders", "negative_amount"),
+    ("orders", "unknown_customer"),
+    ("order_items", "missing_required_value"),
+    ("order_items", "unparseable_number"),
+    ("order_items", "negative_amount"),
+    ("order_items", "non_positive_quantity"),
+    ("order_items", "unknown_order"),
+    ("events", "missing_required_value"),
+    ("events", "unparseable_timestamp"),
+    ("events", "future_timestamp"),
+    ("events", "unknown_event_type"),
+    ("events", "duplicate_key"),
+    ("events", "unknown_customer"),
+    ("marketing_touches", "missing_required_value"),
+    ("marketing_touches", "unparseable_timestamp"),
+    ("marketing_touches", "future_timestamp"),
+    ("marketing_touches", "duplicate_key"),
+    ("marketing_touches", "unknown_customer"),
+    ("customer_attributes", "null_key"),
+    ("customer_attributes", "duplicate_key"),
+    ("customer_attributes", "unknown_customer"),
+]
+
+REJECTED = "main_segmentation.segmentation__rejected_rows"
+
+
+def planted(data_dir: Path) -> dict[tuple[str, str], int]:
+    with (data_dir / "bad_rows.csv").open() as f:
+        return {(r["input"], r["reason_code"]): int(r["expected_rows"]) for r in csv.DictReader(f)}
+
+
+def rejected_counts(database: Path) -> dict[tuple[str, str], int]:
+    rows = query(database, f"select input_name, reason_code, count(*) from {REJECTED} group by all")
+    return {(i, r): n for i, r, n in rows}
+
+
+def test_build_passes_without_warnings(built) -> None:
+    _, run = built
+    assert run.success, run.messages()
+    assert run.warnings == []
+    assert {r.status for r in run.results} <= {"success", "pass"}
+
+
+def test_generator_plants_exactly_the_tested_kinds(generated_inputs: Inputs) -> None:
+    assert set(planted(generated_inputs.data_dir)) == set(PLANTED_KINDS)
+
+
+@pytest.mark.parametrize(("input_name", "reason_code"), PLANTED_KINDS)
+def test_planted_bad_rows_are_rejected_with_their_reason(
+    built, generated_inputs: Inputs, input_name: str, reason_code: str
+) -> None:
+    database, _ = built
+    expected = planted(generated_inputs.data_dir)[(input_name, reason_code)]
+    assert expected > 0
+    assert rejected_counts(database).get((input_name, reason_code), 0) == expected
+
+
+def test_nothing_else_is_rejected(built, generated_inputs: Inputs) -> None:
+    database, _ = built
+    assert rejected_counts(database) == planted(generated_inputs.data_dir)
+
+
+@pytest.mark.parametrize("input_name", INPUTS)
+def test_input_rows_reconcile_with_accepted_and_rejected(built, input_name: str) -> None:
+    database, _ = built
+    [(raw,)] = query(database, f"select count(*) from segmentation_raw.{input_name}")
+    [(accepted,)] = query(
+        database, f"select count(*) from main_segmentation_staging.stg_segmentation__{input_name}"
+    )
+    [(refused,)] = query(
+        database, f"select count(*) from {REJECTED} where input_name = ?", [input_name]
+    )
+    assert refused > 0
+    assert raw == accepted + refused
+
+
+def test_rejected_rows_carry_readable_reasons_and_raw_values(built) -> None:
+    database, _ = built
+    rows = query(database, f"select input_name, reason_message, raw_values from {REJECTED}")
+    for input_name, message, raw_values in rows:
+        assert message, input_name
+        values = json.loads(raw_values)
+        assert isinstance(values, dict)
+        assert values, input_name
+
+
+def test_rebuild_gives_identical_tables(built, tmp_path: Path) -> None:
+    database, _ = built
+    checksum = (
+        "select count(*), sum(hash(t.*)) from {} as t"  # order-free fingerprint
+    )
+    tables = [REJECTED] + [
+        f"main_segmentation_staging.stg_segmentation__{name}" for name in INPUTS
+    ]
+    before = {t: query(database, checksum.format(t)) for t in tables}
+    run = run_dbt(["build"], database, work_dir=tmp_path)
+    assert run.success, run.messages()
+    after = {t: query(database, checksum.format(t)) for t in tables}
+    assert before == after
+
+
+def test_missing_required_column_stops_build_with_clear_message(
+    generated_inputs: Inputs, tmp_path: Path
+) -> None:
+    database = generated_inputs.fresh_copy(tmp_path / "missing.duckdb")
+    import duckdb
+
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema user_data")
+        con.execute(
+            "create table user_data.my_orders as "
+            "select * exclude (order_total) from segmentation_raw.orders"
+        )
+    run = run_dbt(["build"], database, {"segmentation__orders_relation": "user_data.my_orders"})
+    assert not run.success
+    message = run.messages()
+    assert "segmentation: input 'orders'" in message
+    assert "is missing required column 'order_total'" in message
+    assert "Point the var 'segmentation__orders_relation' at a relation" in message
+
+
+def test_missing_input_relation_is_named(generated_inputs: Inputs, tmp_path: Path) -> None:
+    database = generated_inputs.fresh_copy(tmp_path / "absent.duckdb")
+    run = run_dbt(
+        ["build", "--select", "base_segmentation__customers"],
+        database,
+        {"segmentation__customers_relation": "user_data.no_such_table"},
+    )
+    assert not run.success
+    assert "segmentation: input 'customers' not found" in run.messages()
+
+
+def test_missing_optional_columns_become_typed_nulls(
+    generated_inputs: Inputs, tmp_path: Path
+) -> None:
+    database = generated_inputs.fresh_copy(tmp_path / "optional.duckdb")
+    import duckdb
+
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema user_data")
+        con.execute(
+            "create table user_data.my_customers as "
+            "select customer_id from segmentation_raw.customers"
+        )
+    run = run_dbt(
+        ["build", "--select", "+stg_segmentation__customers"],
+        database,
+        {"segmentation__customers_relation": "user_data.my_customers"},
+    )
+    assert run.success, run.messages()
+    types = dict(
+        query(
+            database,
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'stg_segmentation__customers'",
+        )
+    )
+    assert types["email"] == "VARCHAR"
+    assert types["income"].startswith("DECIMAL")
+    assert types["signup_at"] == "TIMESTAMP"
+    assert types["birth_date"] == "DATE"
+    [(non_null,)] = query(
+        database,
+        "select count(email) + count(income) + count(signup_at) "
+        "from main_segmentation_staging.stg_segmentation__customers",
+    )
+    assert non_null == 0
+
+
+def test_optional_inputs_switched_off_build_cleanly(
+    generated_inputs: Inputs, tmp_path: Path
+) -> None:
+    database = generated_inputs.fresh_copy(tmp_path / "minimal.duckdb")
+    switched_off = {
+        "segmentation__using_order_items": False,
+        "segmentation__using_events": False,
+        "segmentation__using_marketing_touches": False,
+        "segmentation__using_customer_attributes": False,
+    }
+    run = run_dbt(["build"], database, switched_off)
+    assert run.success, run.messages()
+    assert run.warnings == []
+    built_models = {r.node.name for r in run.results}
+    assert "stg_segmentation__orders" in built_models
+    assert not any("events" in name or "order_items" in name for name in built_models)
+    inputs = {i for (i,) in query(database, f"select distinct input_name from {REJECTED}")}
+    assert inputs == {"customers", "orders"}
