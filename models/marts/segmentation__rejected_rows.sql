@@ -3,28 +3,23 @@
 {%- for input_name in segmentation.input_contract() if segmentation.is_input_enabled(input_name) -%}
     {%- do inputs.append(input_name) -%}
 {%- endfor %}
+
 with
 
-{% for input_name in inputs -%}
-{{ input_name }} as (
-    select
-        '{{ input_name }}' as input_name,
-        '{{ segmentation.input_relation(input_name) }}' as input_relation,
-        row_key,
-        rejection_reason_code as reason_code,
-        rejection_message as reason_message,
-        raw_values
-    from {{ ref('base_segmentation__' ~ input_name) }}
-    where rejection_reason_code is not null
-),
-
-{% endfor -%}
 unioned as (
-    {%- for input_name in inputs %}
-    select * from {{ input_name }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+    {% for input_name in inputs -%}
+        select
+            '{{ input_name }}' as input_name,
+            '{{ segmentation.input_relation(input_name) }}' as input_relation,
+            row_key,
+            rejection_reason_code as reason_code,
+            rejection_message as reason_message,
+            raw_values
+        from {{ ref('base_segmentation__' ~ input_name) }}
+        where rejection_reason_code is not null
+        {% if not loop.last %}
+            union all
+        {% endif -%}
     {%- endfor %}
 ),
 
@@ -42,7 +37,9 @@ numbered as (
 final as (
     select
         -- ids
-        {{ dbt.hash("input_name || '#' || raw_values || '#' || cast(occurrence as " ~ dbt.type_string() ~ ")") }} as rejected_row_id,
+        {{ dbt.hash(
+            "input_name || '#' || raw_values || '#' || cast(occurrence as " ~ dbt.type_string() ~ ")"
+        ) }} as rejected_row_id,
         row_key,
         -- strings
         input_name,

@@ -55,8 +55,10 @@ final as (
         coalesce(
             ranked.rejection_message,
             case
-                when ranked.key_occurrence > 1 then 'duplicate (customer_id, attribute): ' || ranked.customer_id || ', ' || ranked.attribute
-                when customers.customer_id is null then 'customer_id not among accepted customers: ' || ranked.customer_id
+                when ranked.key_occurrence > 1
+                    then 'duplicate (customer_id, attribute): ' || ranked.customer_id || ', ' || ranked.attribute
+                when customers.customer_id is null
+                    then 'customer_id not among accepted customers: ' || ranked.customer_id
             end
         ) as rejection_message
     from ranked

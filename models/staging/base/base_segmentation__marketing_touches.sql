@@ -63,7 +63,8 @@ final as (
             ranked.rejection_message,
             case
                 when ranked.key_occurrence > 1 then 'duplicate touch (customer_id, campaign_id, channel, sent_at)'
-                when customers.customer_id is null then 'customer_id not among accepted customers: ' || ranked.customer_id
+                when customers.customer_id is null
+                    then 'customer_id not among accepted customers: ' || ranked.customer_id
             end
         ) as rejection_message
     from ranked
