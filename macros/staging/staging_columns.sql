@@ -32,3 +32,17 @@
         {{ relation_alias ~ '.' if relation_alias }}{{ column['name'] }}{{ "," if not loop.last }}
     {%- endfor %}
 {%- endmacro %}
+
+
+{#- The body of a staging model's first CTE: the input's contract columns
+    (checked by `select_input`), as trimmed text `<column>_raw` and cast to
+    their types, plus `raw_values`. -#}
+{% macro typed_input(input_name) %}
+    select
+        raw_text.*,
+        {{ segmentation.typed_columns(input_name) }}
+    from (
+        select {{ segmentation.raw_text_columns(input_name) }}
+        from ({{ segmentation.select_input(input_name) }}) as source
+    ) as raw_text
+{%- endmacro %}

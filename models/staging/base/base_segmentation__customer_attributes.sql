@@ -2,25 +2,13 @@
 -- Every customer_attributes input row, typed, with the reason it is rejected (null when accepted).
 with
 
-source as (
-    {{ segmentation.select_input('customer_attributes') }}
-),
-
 customers as (
     select customer_id from {{ ref('base_segmentation__customers') }}
     where rejection_reason_code is null
 ),
 
-raw_text as (
-    select {{ segmentation.raw_text_columns('customer_attributes') }}
-    from source
-),
-
 typed as (
-    select
-        raw_text.*,
-        {{ segmentation.typed_columns('customer_attributes') }}
-    from raw_text
+    {{ segmentation.typed_input('customer_attributes') }}
 ),
 
 row_checked as (

@@ -1,20 +1,8 @@
 -- Every customers input row, typed, with the reason it is rejected (null when accepted).
 with
 
-source as (
-    {{ segmentation.select_input('customers') }}
-),
-
-raw_text as (
-    select {{ segmentation.raw_text_columns('customers') }}
-    from source
-),
-
 typed as (
-    select
-        raw_text.*,
-        {{ segmentation.typed_columns('customers') }}
-    from raw_text
+    {{ segmentation.typed_input('customers') }}
 ),
 
 row_checked as (

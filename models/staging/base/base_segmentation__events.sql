@@ -4,25 +4,13 @@
 -- duplicate and is rejected as duplicate_key.
 with
 
-source as (
-    {{ segmentation.select_input('events') }}
-),
-
 customers as (
     select customer_id from {{ ref('base_segmentation__customers') }}
     where rejection_reason_code is null
 ),
 
-raw_text as (
-    select {{ segmentation.raw_text_columns('events') }}
-    from source
-),
-
 typed as (
-    select
-        raw_text.*,
-        {{ segmentation.typed_columns('events') }}
-    from raw_text
+    {{ segmentation.typed_input('events') }}
 ),
 
 row_checked as (

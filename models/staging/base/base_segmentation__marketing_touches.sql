@@ -3,25 +3,13 @@
 -- A touch is keyed by customer, campaign, channel and send time.
 with
 
-source as (
-    {{ segmentation.select_input('marketing_touches') }}
-),
-
 customers as (
     select customer_id from {{ ref('base_segmentation__customers') }}
     where rejection_reason_code is null
 ),
 
-raw_text as (
-    select {{ segmentation.raw_text_columns('marketing_touches') }}
-    from source
-),
-
 typed as (
-    select
-        raw_text.*,
-        {{ segmentation.typed_columns('marketing_touches') }}
-    from raw_text
+    {{ segmentation.typed_input('marketing_touches') }}
 ),
 
 row_checked as (

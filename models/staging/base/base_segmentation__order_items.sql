@@ -3,25 +3,13 @@
 -- Order lines have no key of their own: identical lines are both kept.
 with
 
-source as (
-    {{ segmentation.select_input('order_items') }}
-),
-
 orders as (
     select order_id from {{ ref('base_segmentation__orders') }}
     where rejection_reason_code is null
 ),
 
-raw_text as (
-    select {{ segmentation.raw_text_columns('order_items') }}
-    from source
-),
-
 typed as (
-    select
-        raw_text.*,
-        {{ segmentation.typed_columns('order_items') }}
-    from raw_text
+    {{ segmentation.typed_input('order_items') }}
 ),
 
 row_checked as (

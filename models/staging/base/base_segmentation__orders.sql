@@ -1,25 +1,13 @@
 -- Every orders input row, typed, with the reason it is rejected (null when accepted).
 with
 
-source as (
-    {{ segmentation.select_input('orders') }}
-),
-
 customers as (
     select customer_id from {{ ref('base_segmentation__customers') }}
     where rejection_reason_code is null
 ),
 
-raw_text as (
-    select {{ segmentation.raw_text_columns('orders') }}
-    from source
-),
-
 typed as (
-    select
-        raw_text.*,
-        {{ segmentation.typed_columns('orders') }}
-    from raw_text
+    {{ segmentation.typed_input('orders') }}
 ),
 
 row_checked as (

@@ -1,0 +1,1 @@
+"""Demo data for the segmentation package: generator, loader and build summary."""
