@@ -1,0 +1,325 @@
+-- One row per accepted customer: purchase habits (orders, order_items),
+-- browsing (events) and campaign response (marketing_touches), measured up to
+-- the as-of date. Features of a switched-off input are null.
+{%- set using_items = var('segmentation__using_order_items', true) %}
+{%- set using_events = var('segmentation__using_events', true) %}
+{%- set using_touches = var('segmentation__using_marketing_touches', true) %}
+{%- set double = segmentation.type_double() %}
+
+with
+
+customers as (
+    select customer_id from {{ ref('stg_segmentation__customers') }}
+),
+
+as_of as (
+    select as_of_date from {{ ref('int_segmentation__as_of') }}
+),
+
+orders as (
+    select
+        stg_orders.order_id,
+        stg_orders.customer_id,
+        stg_orders.ordered_at,
+        cast(stg_orders.ordered_at as date) as order_date,
+        stg_orders.order_total,
+        stg_orders.discount_total,
+        stg_orders.channel,
+        lower(stg_orders.status) as status,
+        case
+            when extract(hour from stg_orders.ordered_at) < 6 then 'night'
+            when extract(hour from stg_orders.ordered_at) < 12 then 'morning'
+            when extract(hour from stg_orders.ordered_at) < 18 then 'afternoon'
+            else 'evening'
+        end as daypart
+    from {{ ref('stg_segmentation__orders') }} as stg_orders
+    cross join as_of
+    where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
+),
+
+{% if using_items -%}
+order_items as (
+    select
+        orders.customer_id,
+        stg_items.order_id,
+        stg_items.category,
+        stg_items.quantity,
+        stg_items.quantity * stg_items.unit_price as line_value
+    from {{ ref('stg_segmentation__order_items') }} as stg_items
+    inner join orders
+        on stg_items.order_id = orders.order_id
+),
+{%- endif %}
+
+{% if using_events -%}
+events as (
+    select
+        stg_events.customer_id,
+        stg_events.event_type,
+        coalesce(
+            stg_events.session_id,
+            stg_events.customer_id || ':' || cast(cast(stg_events.occurred_at as date) as {{ dbt.type_string() }})
+        ) as session_key
+    from {{ ref('stg_segmentation__events') }} as stg_events
+    cross join as_of
+    where cast(stg_events.occurred_at as date) <= as_of.as_of_date
+),
+{%- endif %}
+
+{% if using_touches -%}
+touches as (
+    select
+        stg_touches.customer_id,
+        stg_touches.opened_at,
+        stg_touches.clicked_at,
+        stg_touches.converted_at
+    from {{ ref('stg_segmentation__marketing_touches') }} as stg_touches
+    cross join as_of
+    where cast(stg_touches.sent_at as date) <= as_of.as_of_date
+),
+{%- endif %}
+
+order_stats as (
+    select
+        orders.customer_id,
+        count(*) as order_count,
+        min(orders.order_date) as first_order_date,
+        avg(orders.order_total) as average_order_value,
+        avg(case when orders.discount_total > 0 then 1.0 else 0.0 end) as discount_order_share,
+        avg(
+            case
+                when orders.status in ({{ segmentation.quoted_list(var('segmentation__returned_statuses')) }})
+                    then 1.0
+                else 0.0
+            end
+        ) as return_cancel_rate,
+        avg(case when {{ segmentation.is_weekend('orders.ordered_at') }} then 1.0 else 0.0 end) as weekend_order_share,
+        count(distinct orders.channel) as distinct_order_channels
+    from orders
+    group by orders.customer_id
+),
+
+order_gaps as (
+    select
+        orders.customer_id,
+        {{ dbt.datediff(
+            'lag(orders.order_date) over (partition by orders.customer_id order by orders.ordered_at, orders.order_id)',
+            'orders.order_date',
+            'day'
+        ) }} as gap_days
+    from orders
+),
+
+gap_stats as (
+    select
+        order_gaps.customer_id,
+        avg(cast(order_gaps.gap_days as {{ double }})) as mean_days_between_orders,
+        stddev_samp(cast(order_gaps.gap_days as {{ double }})) as stddev_days_between_orders
+    from order_gaps
+    where order_gaps.gap_days is not null
+    group by order_gaps.customer_id
+),
+
+primary_channel as (
+    {{ segmentation.most_frequent('orders', 'channel') }}
+),
+
+preferred_daypart as (
+    {{ segmentation.most_frequent('orders', 'daypart') }}
+),
+
+{% if using_items -%}
+basket_stats as (
+    select
+        order_baskets.customer_id,
+        avg(order_baskets.units) as average_basket_size
+    from (
+        select
+            order_items.customer_id,
+            order_items.order_id,
+            sum(order_items.quantity) as units
+        from order_items
+        group by order_items.customer_id, order_items.order_id
+    ) as order_baskets
+    group by order_baskets.customer_id
+),
+
+category_stats as (
+    select
+        order_items.customer_id,
+        count(distinct order_items.category) as distinct_categories
+    from order_items
+    group by order_items.customer_id
+),
+
+favourite_category as (
+    {{ segmentation.most_frequent('order_items', 'category', 'line_value') }}
+),
+{%- else -%}
+basket_stats as (
+    select
+        customer_id,
+        cast(null as {{ double }}) as average_basket_size
+    from customers
+),
+
+category_stats as (
+    select
+        customer_id,
+        cast(null as {{ dbt.type_int() }}) as distinct_categories
+    from customers
+),
+
+favourite_category as (
+    select
+        customer_id,
+        cast(null as {{ dbt.type_string() }}) as value,
+        cast(null as {{ double }}) as value_share
+    from customers
+),
+{%- endif %}
+
+{% if using_events -%}
+session_flags as (
+    select
+        events.customer_id,
+        events.session_key,
+        max(case when events.event_type = 'purchase' then 1 else 0 end) as has_purchase,
+        max(case when events.event_type = 'add_to_cart' then 1 else 0 end) as has_cart
+    from events
+    group by events.customer_id, events.session_key
+),
+
+event_stats as (
+    select
+        session_flags.customer_id,
+        count(*) as session_count,
+        avg(cast(session_flags.has_purchase as {{ double }})) as browse_to_buy_conversion,
+        {{ segmentation.safe_divide(
+            'sum(case when session_flags.has_cart = 1 and session_flags.has_purchase = 0 then 1 else 0 end)',
+            'sum(session_flags.has_cart)'
+        ) }} as cart_abandonment_rate
+    from session_flags
+    group by session_flags.customer_id
+),
+
+event_counts as (
+    select
+        events.customer_id,
+        count(*) as event_count
+    from events
+    group by events.customer_id
+),
+{%- else -%}
+event_stats as (
+    select
+        customer_id,
+        cast(null as {{ dbt.type_int() }}) as session_count,
+        cast(null as {{ double }}) as browse_to_buy_conversion,
+        cast(null as {{ double }}) as cart_abandonment_rate
+    from customers
+),
+
+event_counts as (
+    select
+        customer_id,
+        cast(null as {{ dbt.type_int() }}) as event_count
+    from customers
+),
+{%- endif %}
+
+{% if using_touches -%}
+touch_stats as (
+    select
+        touches.customer_id,
+        count(*) as touches_received,
+        avg(case when touches.opened_at is not null then 1.0 else 0.0 end) as open_rate,
+        avg(case when touches.clicked_at is not null then 1.0 else 0.0 end) as click_rate,
+        avg(case when touches.converted_at is not null then 1.0 else 0.0 end) as campaign_conversion_rate
+    from touches
+    group by touches.customer_id
+),
+{%- else -%}
+touch_stats as (
+    select
+        customer_id,
+        cast(null as {{ dbt.type_int() }}) as touches_received,
+        cast(null as {{ double }}) as open_rate,
+        cast(null as {{ double }}) as click_rate,
+        cast(null as {{ double }}) as campaign_conversion_rate
+    from customers
+),
+{%- endif %}
+
+final as (
+    select
+        -- ids
+        customers.customer_id,
+        -- strings
+        favourite_category.value as favourite_category,
+        primary_channel.value as primary_order_channel,
+        preferred_daypart.value as preferred_order_daypart,
+        -- numbers
+        coalesce(order_stats.order_count, 0) as order_count,
+        {{ segmentation.safe_divide(
+            '30 * order_stats.order_count',
+            'greatest(' ~ dbt.datediff('order_stats.first_order_date', 'as_of.as_of_date', 'day') ~ ', 1)'
+        ) }} as orders_per_30_days,
+        cast(order_stats.average_order_value as {{ double }}) as average_order_value,
+        gap_stats.mean_days_between_orders,
+        gap_stats.stddev_days_between_orders,
+        cast(order_stats.discount_order_share as {{ double }}) as discount_order_share,
+        cast(order_stats.return_cancel_rate as {{ double }}) as return_cancel_rate,
+        cast(category_stats.distinct_categories as {{ dbt.type_int() }}) as distinct_categories,
+        favourite_category.value_share as favourite_category_spend_share,
+        primary_channel.value_share as primary_order_channel_share,
+        order_stats.distinct_order_channels,
+        cast(basket_stats.average_basket_size as {{ double }}) as average_basket_size,
+        cast(order_stats.weekend_order_share as {{ double }}) as weekend_order_share,
+        preferred_daypart.value_share as preferred_order_daypart_share,
+        {% if using_events -%}
+            coalesce(event_stats.session_count, 0)
+        {%- else -%}
+            event_stats.session_count
+        {%- endif %} as session_count,
+        {% if using_events -%}
+            coalesce(event_counts.event_count, 0)
+        {%- else -%}
+            event_counts.event_count
+        {%- endif %} as event_count,
+        {{ segmentation.safe_divide('event_stats.session_count', 'order_stats.order_count') }} as sessions_per_order,
+        event_stats.browse_to_buy_conversion,
+        event_stats.cart_abandonment_rate,
+        {% if using_touches -%}
+            coalesce(touch_stats.touches_received, 0)
+        {%- else -%}
+            touch_stats.touches_received
+        {%- endif %} as touches_received,
+        cast(touch_stats.open_rate as {{ double }}) as open_rate,
+        cast(touch_stats.click_rate as {{ double }}) as click_rate,
+        cast(touch_stats.campaign_conversion_rate as {{ double }}) as campaign_conversion_rate
+    from customers
+    cross join as_of
+    left join order_stats
+        on customers.customer_id = order_stats.customer_id
+    left join gap_stats
+        on customers.customer_id = gap_stats.customer_id
+    left join primary_channel
+        on customers.customer_id = primary_channel.customer_id
+    left join preferred_daypart
+        on customers.customer_id = preferred_daypart.customer_id
+    left join basket_stats
+        on customers.customer_id = basket_stats.customer_id
+    left join category_stats
+        on customers.customer_id = category_stats.customer_id
+    left join favourite_category
+        on customers.customer_id = favourite_category.customer_id
+    left join event_stats
+        on customers.customer_id = event_stats.customer_id
+    left join event_counts
+        on customers.customer_id = event_counts.customer_id
+    left join touch_stats
+        on customers.customer_id = touch_stats.customer_id
+)
+
+select * from final
