@@ -1,0 +1,95 @@
+-- One row per accepted customer: lifecycle stage at the as-of date.
+-- First match wins: prospect (no accepted order), new (first order within
+-- segmentation__new_customer_days), lapsed (no order for segmentation__lapsed_days),
+-- at_risk (no order for longer than the customer's usual gap times
+-- segmentation__usual_gap_multiplier, or segmentation__at_risk_days when the
+-- customer has no gap yet), reactivated (ordered again after a gap of at least
+-- segmentation__lapsed_days), else active.
+{%- set double = segmentation.type_double() %}
+
+with
+
+customers as (
+    select customer_id from {{ ref('stg_segmentation__customers') }}
+),
+
+as_of as (
+    select as_of_date from {{ ref('int_segmentation__as_of') }}
+),
+
+order_dates as (
+    select distinct
+        stg_orders.customer_id,
+        cast(stg_orders.ordered_at as date) as order_date
+    from {{ ref('stg_segmentation__orders') }} as stg_orders
+    cross join as_of
+    where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
+),
+
+gaps as (
+    select
+        order_dates.customer_id,
+        order_dates.order_date,
+        {{ dbt.datediff(
+            'lag(order_dates.order_date) over (partition by order_dates.customer_id order by order_dates.order_date)',
+            'order_dates.order_date',
+            'day'
+        ) }} as gap_days,
+        row_number() over (
+            partition by order_dates.customer_id order by order_dates.order_date desc
+        ) as recency_rank
+    from order_dates
+),
+
+customer_gaps as (
+    select
+        gaps.customer_id,
+        min(gaps.order_date) as first_order_date,
+        max(gaps.order_date) as last_order_date,
+        {{ segmentation.median('gaps.gap_days') }} as median_gap_days,
+        max(case when gaps.recency_rank = 1 then gaps.gap_days end) as last_gap_days
+    from gaps
+    group by gaps.customer_id
+),
+
+measured as (
+    select
+        customers.customer_id,
+        customer_gaps.first_order_date,
+        customer_gaps.last_order_date,
+        customer_gaps.last_gap_days,
+        cast(customer_gaps.median_gap_days as {{ double }}) as median_gap_days,
+        {{ dbt.datediff('customer_gaps.first_order_date', 'as_of.as_of_date', 'day') }} as days_since_first_order,
+        {{ dbt.datediff('customer_gaps.last_order_date', 'as_of.as_of_date', 'day') }} as days_since_last_order,
+        coalesce(
+            {{ var('segmentation__usual_gap_multiplier') }} * customer_gaps.median_gap_days,
+            {{ var('segmentation__at_risk_days') }}
+        ) as at_risk_after_days
+    from customers
+    cross join as_of
+    left join customer_gaps
+        on customers.customer_id = customer_gaps.customer_id
+),
+
+final as (
+    select
+        -- ids
+        customer_id,
+        -- strings
+        case
+            when last_order_date is null then 'prospect'
+            when days_since_first_order <= {{ var('segmentation__new_customer_days') }} then 'new'
+            when days_since_last_order >= {{ var('segmentation__lapsed_days') }} then 'lapsed'
+            when days_since_last_order > at_risk_after_days then 'at_risk'
+            when last_gap_days >= {{ var('segmentation__lapsed_days') }} then 'reactivated'
+            else 'active'
+        end as lifecycle_stage,
+        -- numbers
+        days_since_first_order,
+        days_since_last_order,
+        median_gap_days,
+        cast(at_risk_after_days as {{ double }}) as at_risk_after_days
+    from measured
+)
+
+select * from final
