@@ -70,14 +70,16 @@ final as (
         cast(behaviour.return_cancel_rate as {{ segmentation.type_double() }}) as return_cancel_rate,
         cast(behaviour.distinct_categories as {{ dbt.type_bigint() }}) as distinct_categories,
         cast(behaviour.favourite_category as {{ dbt.type_string() }}) as favourite_category,
-        cast(behaviour.favourite_category_spend_share as {{ segmentation.type_double() }}) as favourite_category_spend_share,
+        cast(behaviour.favourite_category_spend_share as {{ segmentation.type_double() }})
+            as favourite_category_spend_share,
         cast(behaviour.primary_order_channel as {{ dbt.type_string() }}) as primary_order_channel,
         cast(behaviour.primary_order_channel_share as {{ segmentation.type_double() }}) as primary_order_channel_share,
         cast(behaviour.distinct_order_channels as {{ dbt.type_bigint() }}) as distinct_order_channels,
         cast(behaviour.average_basket_size as {{ segmentation.type_double() }}) as average_basket_size,
         cast(behaviour.weekend_order_share as {{ segmentation.type_double() }}) as weekend_order_share,
         cast(behaviour.preferred_order_daypart as {{ dbt.type_string() }}) as preferred_order_daypart,
-        cast(behaviour.preferred_order_daypart_share as {{ segmentation.type_double() }}) as preferred_order_daypart_share,
+        cast(behaviour.preferred_order_daypart_share as {{ segmentation.type_double() }})
+            as preferred_order_daypart_share,
         cast(behaviour.session_count as {{ dbt.type_bigint() }}) as session_count,
         cast(behaviour.event_count as {{ dbt.type_bigint() }}) as event_count,
         cast(behaviour.sessions_per_order as {{ segmentation.type_double() }}) as sessions_per_order,

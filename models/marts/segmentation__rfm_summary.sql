@@ -48,10 +48,14 @@ final as (
     select
         summarised.customer_id,
         cast(summarised.frequency as {{ segmentation.type_double() }}) as frequency,
-        cast({{ dbt.datediff('summarised.first_purchase_date', 'summarised.last_purchase_date', 'day') }}
-            as {{ segmentation.type_double() }}) as recency,
-        cast({{ dbt.datediff('summarised.first_purchase_date', 'as_of.as_of_date', 'day') }}
-            as {{ segmentation.type_double() }}) as T, -- noqa: CP02
+        cast(
+            {{ segmentation.days_between('summarised.first_purchase_date', 'summarised.last_purchase_date') }}
+            as {{ segmentation.type_double() }}
+        ) as recency,
+        cast(
+            {{ segmentation.days_between('summarised.first_purchase_date', 'as_of.as_of_date') }}
+            as {{ segmentation.type_double() }}
+        ) as T, -- noqa: CP02
         cast(
             case
                 when summarised.frequency = 0 then 0

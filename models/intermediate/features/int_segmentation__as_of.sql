@@ -11,7 +11,7 @@ final as (
         {% if var('segmentation__as_of_date', none) -%}
             cast('{{ var("segmentation__as_of_date") }}' as date)
         {%- else -%}
-            max(cast(orders.ordered_at as date))
+        max(cast(orders.ordered_at as date))
         {%- endif %} as as_of_date
     from orders
 )

@@ -99,15 +99,22 @@ order_stats as (
     group by orders.customer_id
 ),
 
-order_gaps as (
+previous_orders as (
     select
         orders.customer_id,
-        {{ dbt.datediff(
-            'lag(orders.order_date) over (partition by orders.customer_id order by orders.ordered_at, orders.order_id)',
-            'orders.order_date',
-            'day'
-        ) }} as gap_days
+        orders.order_date,
+        lag(orders.order_date) over (
+            partition by orders.customer_id order by orders.ordered_at, orders.order_id
+        ) as previous_order_date
     from orders
+),
+
+order_gaps as (
+    select
+        previous_orders.customer_id,
+        {{ segmentation.days_between('previous_orders.previous_order_date', 'previous_orders.order_date') }}
+            as gap_days
+    from previous_orders
 ),
 
 gap_stats as (
@@ -263,7 +270,7 @@ final as (
         coalesce(order_stats.order_count, 0) as order_count,
         {{ segmentation.safe_divide(
             '30 * order_stats.order_count',
-            'greatest(' ~ dbt.datediff('order_stats.first_order_date', 'as_of.as_of_date', 'day') ~ ', 1)'
+            'greatest(' ~ segmentation.days_between('order_stats.first_order_date', 'as_of.as_of_date') ~ ', 1)'
         ) }} as orders_per_30_days,
         cast(order_stats.average_order_value as {{ double }}) as average_order_value,
         gap_stats.mean_days_between_orders,
@@ -278,12 +285,12 @@ final as (
         cast(order_stats.weekend_order_share as {{ double }}) as weekend_order_share,
         preferred_daypart.value_share as preferred_order_daypart_share,
         {% if using_events -%}
-            coalesce(event_stats.session_count, 0)
+        coalesce(event_stats.session_count, 0)
         {%- else -%}
             event_stats.session_count
         {%- endif %} as session_count,
         {% if using_events -%}
-            coalesce(event_counts.event_count, 0)
+        coalesce(event_counts.event_count, 0)
         {%- else -%}
             event_counts.event_count
         {%- endif %} as event_count,
@@ -291,7 +298,7 @@ final as (
         event_stats.browse_to_buy_conversion,
         event_stats.cart_abandonment_rate,
         {% if using_touches -%}
-            coalesce(touch_stats.touches_received, 0)
+        coalesce(touch_stats.touches_received, 0)
         {%- else -%}
             touch_stats.touches_received
         {%- endif %} as touches_received,

@@ -19,8 +19,10 @@ measured as (
         customers.region,
         customers.city,
         customers.income,
-        cast({{ segmentation.whole_years_between('customers.birth_date', 'as_of.as_of_date') }} as integer) as age_years,
-        {{ dbt.datediff('cast(customers.signup_at as date)', 'as_of.as_of_date', 'day') }} as tenure_days
+        cast(
+            {{ segmentation.whole_years_between('customers.birth_date', 'as_of.as_of_date') }} as integer
+        ) as age_years,
+        {{ segmentation.days_between('cast(customers.signup_at as date)', 'as_of.as_of_date') }} as tenure_days
     from customers
     cross join as_of
 ),

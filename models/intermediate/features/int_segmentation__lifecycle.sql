@@ -26,19 +26,27 @@ order_dates as (
     where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
 ),
 
-gaps as (
+previous_dates as (
     select
         order_dates.customer_id,
         order_dates.order_date,
-        {{ dbt.datediff(
-            'lag(order_dates.order_date) over (partition by order_dates.customer_id order by order_dates.order_date)',
-            'order_dates.order_date',
-            'day'
-        ) }} as gap_days,
+        lag(order_dates.order_date) over (
+            partition by order_dates.customer_id order by order_dates.order_date
+        ) as previous_order_date,
         row_number() over (
             partition by order_dates.customer_id order by order_dates.order_date desc
         ) as recency_rank
     from order_dates
+),
+
+gaps as (
+    select
+        previous_dates.customer_id,
+        previous_dates.order_date,
+        previous_dates.recency_rank,
+        {{ segmentation.days_between('previous_dates.previous_order_date', 'previous_dates.order_date') }}
+            as gap_days
+    from previous_dates
 ),
 
 customer_gaps as (
@@ -59,8 +67,8 @@ measured as (
         customer_gaps.last_order_date,
         customer_gaps.last_gap_days,
         cast(customer_gaps.median_gap_days as {{ double }}) as median_gap_days,
-        {{ dbt.datediff('customer_gaps.first_order_date', 'as_of.as_of_date', 'day') }} as days_since_first_order,
-        {{ dbt.datediff('customer_gaps.last_order_date', 'as_of.as_of_date', 'day') }} as days_since_last_order,
+        {{ segmentation.days_between('customer_gaps.first_order_date', 'as_of.as_of_date') }} as days_since_first_order,
+        {{ segmentation.days_between('customer_gaps.last_order_date', 'as_of.as_of_date') }} as days_since_last_order,
         coalesce(
             {{ var('segmentation__usual_gap_multiplier') }} * customer_gaps.median_gap_days,
             {{ var('segmentation__at_risk_days') }}

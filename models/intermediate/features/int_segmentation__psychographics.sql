@@ -92,8 +92,9 @@ affinity as (
         sum(category_shares.spend_share * category_shares.spend_share) as category_concentration
         {%- for category in categories %},
         coalesce(sum(case when category_shares.category = '{{ category | replace("'", "''") }}'
-            then category_shares.spend_share end), 0) as affinity_{{ segmentation.column_slug(category) }}
-        {%- endfor %}
+                then category_shares.spend_share
+        end), 0) as affinity_{{ segmentation.column_slug(category) }}
+    {%- endfor %}
     from category_shares
     group by category_shares.customer_id
 ),
@@ -111,8 +112,9 @@ price_tiers as (
             ~ ' then priced_items.quantity else 0 end)',
             'sum(priced_items.quantity)'
         ) }} as value_item_share,
-        {{ segmentation.safe_divide('sum(priced_items.price_index * priced_items.quantity)', 'sum(priced_items.quantity)') }}
-            as average_price_index
+        {{ segmentation.safe_divide(
+            'sum(priced_items.price_index * priced_items.quantity)', 'sum(priced_items.quantity)'
+        ) }} as average_price_index
     from priced_items
     group by priced_items.customer_id
 ),
@@ -149,8 +151,9 @@ declared as (
         stg_attributes.customer_id
         {%- for attribute in attributes %},
         max(case when stg_attributes.attribute = '{{ attribute | replace("'", "''") }}'
-            then stg_attributes.attribute_value end) as declared_{{ segmentation.column_slug(attribute) }}
-        {%- endfor %}
+                then stg_attributes.attribute_value
+        end) as declared_{{ segmentation.column_slug(attribute) }}
+    {%- endfor %}
     from {{ ref('stg_segmentation__customer_attributes') }} as stg_attributes
     group by stg_attributes.customer_id
 ),

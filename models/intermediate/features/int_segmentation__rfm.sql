@@ -40,7 +40,7 @@ customer_orders as (
 measured as (
     select
         customer_orders.*,
-        {{ dbt.datediff('customer_orders.last_order_date', 'customer_orders.as_of_date', 'day') }} as recency_days
+        {{ segmentation.days_between('customer_orders.last_order_date', 'customer_orders.as_of_date') }} as recency_days
     from customer_orders
 ),
 
