@@ -1,0 +1,103 @@
+"""Feature families: the features mart covers every accepted customer once, the
+RFM summary equals lifetimes' definition, and optional inputs can be switched off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from lifetimes.utils import summary_data_from_transaction_data
+
+from conftest import Inputs, query, run_dbt
+
+FEATURES = "main_segmentation.segmentation__customer_features"
+STAGING = "main_segmentation_staging"
+
+
+def frame(database: Path, sql: str) -> pd.DataFrame:
+    import duckdb
+
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_features_mart_has_one_row_per_accepted_customer(built) -> None:
+    database, run = built
+    assert run.success, run.messages()
+    [(rows, distinct)] = query(database, f"select count(*), count(distinct customer_id) from {FEATURES}")
+    [(customers,)] = query(database, f"select count(*) from {STAGING}.stg_segmentation__customers")
+    [(missing,)] = query(
+        database,
+        f"select count(*) from {STAGING}.stg_segmentation__customers as c "
+        f"anti join {FEATURES} as f on c.customer_id = f.customer_id",
+    )
+    assert rows == distinct == customers
+    assert missing == 0
+    stages = {s for (s,) in query(database, f"select distinct lifecycle_stage from {FEATURES}")}
+    assert "prospect" in stages and "active" in stages
+
+
+def test_rfm_summary_equals_lifetimes(built) -> None:
+    database, _ = built
+    [(as_of,)] = query(database, f"select max(as_of_date) from {FEATURES}")
+    orders = frame(
+        database,
+        f"select customer_id, ordered_at, cast(order_total as double) as order_total "
+        f"from {STAGING}.stg_segmentation__orders",
+    )
+    expected = summary_data_from_transaction_data(
+        orders,
+        "customer_id",
+        "ordered_at",
+        monetary_value_col="order_total",
+        observation_period_end=pd.Timestamp(as_of),
+        freq="D",
+    ).sort_index()
+    actual = (
+        frame(database, "select * from main_segmentation.segmentation__rfm_summary")
+        .set_index("customer_id")
+        .sort_index()
+    )
+    assert list(actual.index) == list(expected.index)
+    assert len(actual) > 300
+    for column in ["frequency", "recency", "T", "monetary_value"]:
+        difference = np.abs(actual[column].to_numpy() - expected[column].to_numpy())
+        assert difference.max() <= 1e-9, column
+
+
+SWITCHES = {
+    "order_items": ["distinct_categories", "average_basket_size", "price_tier_preference"],
+    "events": ["session_count", "primary_device_type", "mobile_session_share"],
+    "marketing_touches": ["touches_received", "open_rate"],
+    "customer_attributes": [],
+}
+
+
+@pytest.mark.parametrize("switched_off", [*[[name] for name in SWITCHES], list(SWITCHES)])
+def test_build_is_green_with_optional_inputs_off(
+    generated_inputs: Inputs, tmp_path: Path, switched_off: list[str]
+) -> None:
+    database = generated_inputs.fresh_copy(tmp_path / "off.duckdb")
+    variables = {f"segmentation__using_{name}": False for name in switched_off}
+    run = run_dbt(["build"], database, variables)
+    assert run.success, run.messages()
+    assert run.warnings == []
+    [(rows,)] = query(database, f"select count(*) from {FEATURES}")
+    [(customers,)] = query(database, f"select count(*) from {STAGING}.stg_segmentation__customers")
+    assert rows == customers
+    for name in switched_off:
+        for column in SWITCHES[name]:
+            [(non_null,)] = query(database, f"select count({column}) from {FEATURES}")
+            assert non_null == 0, f"{column} should be null with {name} off"
+    psychographic_columns = {
+        c
+        for (c,) in query(
+            database,
+            "select column_name from information_schema.columns "
+            "where table_name = 'int_segmentation__psychographics'",
+        )
+    }
+    has_declared = any(c.startswith("declared_") for c in psychographic_columns)
+    assert has_declared == ("customer_attributes" not in switched_off)
