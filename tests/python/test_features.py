@@ -8,9 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lifetimes.utils import summary_data_from_transaction_data
-
 from conftest import Inputs, query, run_dbt
+from lifetimes.utils import summary_data_from_transaction_data
 
 FEATURES = "main_segmentation.segmentation__customer_features"
 STAGING = "main_segmentation_staging"
@@ -26,7 +25,9 @@ def frame(database: Path, sql: str) -> pd.DataFrame:
 def test_features_mart_has_one_row_per_accepted_customer(built) -> None:
     database, run = built
     assert run.success, run.messages()
-    [(rows, distinct)] = query(database, f"select count(*), count(distinct customer_id) from {FEATURES}")
+    [(rows, distinct)] = query(
+        database, f"select count(*), count(distinct customer_id) from {FEATURES}"
+    )
     [(customers,)] = query(database, f"select count(*) from {STAGING}.stg_segmentation__customers")
     [(missing,)] = query(
         database,

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import Inputs, query, run_dbt
+
 from segmentation_demo.load import INPUTS
 
 # Every kind of bad row the generator plants, as (input, reason_code).
@@ -114,12 +114,8 @@ def test_rejected_rows_carry_readable_reasons_and_raw_values(built) -> None:
 
 def test_rebuild_gives_identical_tables(built, tmp_path: Path) -> None:
     database, _ = built
-    checksum = (
-        "select count(*), sum(hash(t.*)) from {} as t"  # order-free fingerprint
-    )
-    tables = [REJECTED] + [
-        f"main_segmentation_staging.stg_segmentation__{name}" for name in INPUTS
-    ]
+    checksum = "select count(*), sum(hash(t.*)) from {} as t"  # order-free fingerprint
+    tables = [REJECTED] + [f"main_segmentation_staging.stg_segmentation__{name}" for name in INPUTS]
     before = {t: query(database, checksum.format(t)) for t in tables}
     run = run_dbt(["build"], database, work_dir=tmp_path)
     assert run.success, run.messages()
