@@ -82,7 +82,8 @@ def run_dbt(
 
 
 def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(database), read_only=True) as con:
+    # Not read-only: dbt-duckdb may still hold the file open in this process.
+    with duckdb.connect(str(database)) as con:
         return con.execute(sql, params or []).fetchall()
 
 

@@ -18,7 +18,8 @@ STAGING = "main_segmentation_staging"
 def frame(database: Path, sql: str) -> pd.DataFrame:
     import duckdb
 
-    with duckdb.connect(str(database), read_only=True) as con:
+    # Not read-only: dbt-duckdb may still hold the file open in this process.
+    with duckdb.connect(str(database)) as con:
         return con.execute(sql).df()
 
 
