@@ -47,11 +47,25 @@ def summarise(database: Path, raw_schema: str = "segmentation_raw") -> str:
             lines.append(f"{name:<22}{total[0]:>10,}{accepted[0]:>10,}{refused[0]:>10,}")
         lines.append("")
         lines.append("rejected rows by reason:")
-        for input_name, reason, count in con.execute(
-            f"select input_name, reason_code, count(*) from {rejected} "
-            "group by all order by input_name, reason_code"
-        ).fetchall():
-            lines.append(f"  {input_name:<22}{reason:<26}{count:>6}")
+        reasons = con.execute(
+            f"select input_name, string_agg(reason_code || ' ' || n, ', ' order by reason_code) "
+            f"from (select input_name, reason_code, count(*) as n from {rejected} group by all) "
+            "group by input_name order by input_name"
+        ).fetchall()
+        lines += [f"  {input_name}: {text}" for input_name, text in reasons]
+        features_schema = _schema_of(con, "segmentation__customer_features")
+        if features_schema is not None:
+            features = f'"{features_schema}".segmentation__customer_features'
+            for label, column in [
+                ("lifecycle stage", "lifecycle_stage"),
+                ("RFM segment", "rfm_segment"),
+            ]:
+                counts = con.execute(
+                    f"select coalesce({column}, '(none)'), count(*) from {features} "
+                    "group by all order by 2 desc, 1"
+                ).fetchall()
+                lines.append("")
+                lines.append(f"customers by {label}: " + ", ".join(f"{k} {v:,}" for k, v in counts))
         segments_schema = _schema_of(con, "segmentation__customer_segments")
         if segments_schema is not None:
             lines.append("")

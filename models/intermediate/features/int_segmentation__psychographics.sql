@@ -91,10 +91,15 @@ affinity as (
         category_shares.customer_id,
         sum(category_shares.spend_share * category_shares.spend_share) as category_concentration
         {%- for category in categories %},
-        coalesce(sum(case when category_shares.category = '{{ category | replace("'", "''") }}'
-                then category_shares.spend_share
-        end), 0) as affinity_{{ segmentation.column_slug(category) }}
-    {%- endfor %}
+        coalesce(
+            sum(
+                case
+                    when category_shares.category = '{{ category | replace("'", "''") }}'
+                        then category_shares.spend_share
+                end
+            ),
+            0
+        ) as affinity_{{ segmentation.column_slug(category) }}{% endfor %}
     from category_shares
     group by category_shares.customer_id
 ),
@@ -150,10 +155,12 @@ declared as (
     select
         stg_attributes.customer_id
         {%- for attribute in attributes %},
-        max(case when stg_attributes.attribute = '{{ attribute | replace("'", "''") }}'
-                then stg_attributes.attribute_value
-        end) as declared_{{ segmentation.column_slug(attribute) }}
-    {%- endfor %}
+        max(
+            case
+                when stg_attributes.attribute = '{{ attribute | replace("'", "''") }}'
+                    then stg_attributes.attribute_value
+            end
+        ) as declared_{{ segmentation.column_slug(attribute) }}{% endfor %}
     from {{ ref('stg_segmentation__customer_attributes') }} as stg_attributes
     group by stg_attributes.customer_id
 ),
