@@ -23,7 +23,7 @@ TEST_DB := target/make_test.duckdb
 help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
 	@echo "make test   every check: ruff, pytest, dbt build with all tests, sqlfluff"
-	@echo "make bench  generator benchmark at 1M customers (prints time and memory)"
+	@echo "make bench  benchmarks at 1M customers: generator, then the feature build (time and memory)"
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,7 @@ dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_generate.py
+	$(BIN)/python scripts/bench_features.py
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal
