@@ -1,0 +1,356 @@
+"""Fit the customer clustering; the fitted model is a small table.
+
+One row per segment: its centroid in the transformed feature space, the
+transform SQL needs to reproduce (per feature: column, kind, centre, scale),
+and the run's metadata. Assigning every customer is SQL
+(`int_segmentation__segment_assignments`), so Python only ever holds a bounded,
+deterministic sample of the eligible customers.
+
+All logic is in plain functions below so that pytest can load this file and a
+Snowflake stored procedure (which ships only this file) can run it. The model
+accepts a DuckDB relation or a Snowpark DataFrame and works on pandas 2 and 3.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+PACKAGE_VERSION = "0.1.0"
+
+# Features used when the model config names none: chosen to separate the
+# behaviours that matter for marketing (spend, frequency, recency, discounts,
+# devices, browsing). `log1p` for skewed money and counts.
+DEFAULT_FEATURES = [
+    {"column": "order_count", "transform": "log1p"},
+    {"column": "average_order_value", "transform": "log1p"},
+    {"column": "recency_days", "transform": "log1p"},
+    {"column": "days_since_first_order", "transform": "log1p"},
+    {"column": "discount_order_share", "transform": "identity"},
+    {"column": "sessions_per_order", "transform": "log1p"},
+    {"column": "cart_abandonment_rate", "transform": "identity"},
+    {"column": "mobile_session_share", "transform": "identity"},
+    {"column": "has_adopted_app", "transform": "indicator", "value": True},
+    {"column": "open_rate", "transform": "identity"},
+]
+
+DEFAULTS = {
+    "cluster_features": DEFAULT_FEATURES,
+    "cluster_scaling": "robust",
+    "cluster_k": None,
+    "cluster_k_min": 3,
+    "cluster_k_max": 10,
+    "cluster_max_fit_rows": 200_000,
+    "cluster_silhouette_sample": 10_000,
+    "cluster_random_state": 42,
+    "cluster_n_init": 10,
+    "cluster_eligible_min_orders": 1,
+}
+
+
+# --- configuration ----------------------------------------------------------
+
+
+def _optional_int(value: object) -> int | None:
+    """Config values rendered from vars arrive as text; '', 'None' and null mean unset."""
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none", "null")):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+def read_settings(configured: dict) -> dict:
+    """The model's hyperparameters (from `dbt.config.get`), with defaults; validated."""
+    settings = {}
+    for key, default in DEFAULTS.items():
+        value = configured.get(key)
+        settings[key] = default if value is None else value
+    if isinstance(settings["cluster_features"], str):
+        settings["cluster_features"] = json.loads(settings["cluster_features"])
+    settings["cluster_k"] = _optional_int(settings["cluster_k"])
+    for key in ("cluster_k_min", "cluster_k_max", "cluster_max_fit_rows",
+                "cluster_silhouette_sample", "cluster_random_state", "cluster_n_init",
+                "cluster_eligible_min_orders"):  # fmt: skip
+        settings[key] = int(settings[key])
+    if settings["cluster_scaling"] not in ("robust", "standard"):
+        raise ValueError(
+            f"segmentation: cluster_scaling must be 'robust' or 'standard', "
+            f"got {settings['cluster_scaling']!r}"
+        )
+    if not 2 <= settings["cluster_k_min"] <= settings["cluster_k_max"]:
+        raise ValueError("segmentation: need 2 <= cluster_k_min <= cluster_k_max")
+    for feature in settings["cluster_features"]:
+        if feature.get("transform", "identity") not in ("identity", "log1p", "indicator"):
+            raise ValueError(
+                f"segmentation: feature {feature.get('column')!r} has unknown transform "
+                f"{feature.get('transform')!r}; use identity, log1p or indicator"
+            )
+    return settings
+
+
+# --- engine adapters: DuckDB relation or Snowpark DataFrame -----------------
+
+
+def is_snowpark(frame: object) -> bool:
+    return type(frame).__module__.startswith("snowflake.snowpark")
+
+
+def eligible_sample(features, min_orders: int, max_rows: int) -> tuple[pd.DataFrame, int]:
+    """The eligible customers (at least `min_orders` orders) and a deterministic sample
+    of at most `max_rows` of them, ordered by md5(customer_id). The sampling runs
+    in the warehouse, so only the sample reaches Python."""
+    if is_snowpark(features):
+        from snowflake.snowpark import functions as F
+
+        column = {c.lower(): c for c in features.columns}
+        eligible = features.filter(F.col(column["order_count"]) >= min_orders)
+        count = eligible.count()
+        sample = eligible.sort(F.md5(F.col(column["customer_id"]))).limit(max_rows).to_pandas()
+    else:
+        eligible = features.filter(f"order_count >= {int(min_orders)}")
+        count = int(eligible.aggregate("count(*)").fetchall()[0][0])
+        sample = eligible.order("md5(customer_id)").limit(max_rows).df()
+    sample.columns = [str(c).lower() for c in sample.columns]
+    return sample, count
+
+
+def read_previous(session, this) -> pd.DataFrame | None:
+    """The previous fit (this model's current table), or None on the first run."""
+    try:
+        if hasattr(session, "execute"):  # DuckDB connection
+            previous = session.sql(f"select * from {this}").df()
+        else:  # Snowpark session
+            previous = session.table(str(this)).to_pandas()
+    except Exception:  # no table yet: the first fit
+        return None
+    previous.columns = [str(c).lower() for c in previous.columns]
+    return previous if len(previous) else None
+
+
+def hand_back(session, frame: pd.DataFrame):
+    """DuckDB takes pandas; Snowpark gets a DataFrame with upper-case column names."""
+    if hasattr(session, "execute"):
+        return frame
+    upper = frame.copy()
+    upper.columns = [c.upper() for c in upper.columns]
+    return session.create_dataframe(upper)
+
+
+# --- transform --------------------------------------------------------------
+
+
+def _raw_column(frame: pd.DataFrame, feature: dict) -> np.ndarray:
+    column = feature["column"]
+    if column not in frame.columns:
+        raise ValueError(
+            f"segmentation: cluster feature {column!r} is not a column of "
+            "segmentation__customer_features; fix cluster_features in the model config"
+        )
+    values = frame[column]
+    kind = feature.get("transform", "identity")
+    if kind == "indicator":
+        return (values == feature["value"]).fillna(False).to_numpy(dtype=float)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    if kind == "log1p":
+        return np.log1p(np.clip(numbers, 0, None))
+    return numbers
+
+
+def fit_transform_spec(frame: pd.DataFrame, features: list[dict], scaling: str) -> list[dict]:
+    """Centre and scale of every feature, learnt on the sample (median/IQR or mean/std)."""
+    spec = []
+    for feature in features:
+        values = _raw_column(frame, feature)
+        finite = values[~np.isnan(values)]
+        if finite.size == 0:
+            center, scale = 0.0, 1.0
+        elif scaling == "robust":
+            q25, center, q75 = np.percentile(finite, [25, 50, 75])
+            scale = q75 - q25
+            if not scale > 0:
+                scale = float(np.std(finite))
+        else:
+            center, scale = float(np.mean(finite)), float(np.std(finite))
+        scale = float(scale) if scale and scale > 0 else 1.0
+        entry = {
+            "column": feature["column"],
+            "transform": feature.get("transform", "identity"),
+            "center": float(center),
+            "scale": scale,
+        }
+        if entry["transform"] == "indicator":
+            entry["value"] = feature["value"]
+        spec.append(entry)
+    return spec
+
+
+def transform(frame: pd.DataFrame, spec: list[dict]) -> np.ndarray:
+    """Feature matrix in the model space: (transformed − centre) / scale, null → 0."""
+    columns = []
+    for entry in spec:
+        values = (_raw_column(frame, entry) - entry["center"]) / entry["scale"]
+        columns.append(np.nan_to_num(values, nan=0.0))
+    return np.column_stack(columns) if columns else np.zeros((len(frame), 0))
+
+
+# --- fit ---------------------------------------------------------------------
+
+
+def fit_kmeans(matrix: np.ndarray, k: int, random_state: int, n_init: int):
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=k, random_state=random_state, n_init=n_init).fit(matrix)
+
+
+def choose_k(matrix: np.ndarray, settings: dict) -> tuple[int, dict[int, float]]:
+    """Fixed k, or the k in [k_min, k_max] with the best silhouette on a sample
+    (never the full O(n²) score). Ties go to the smaller k."""
+    from sklearn.metrics import silhouette_score
+
+    fixed = settings["cluster_k"]
+    candidates = [fixed] if fixed else range(settings["cluster_k_min"], settings["cluster_k_max"] + 1)
+    candidates = [k for k in candidates if k < len(matrix)]
+    if not candidates:
+        raise ValueError(
+            f"segmentation: only {len(matrix)} eligible customers; too few to cluster"
+        )
+    sample = min(len(matrix), settings["cluster_silhouette_sample"])
+    scores = {}
+    for k in candidates:
+        fitted = fit_kmeans(matrix, k, settings["cluster_random_state"], settings["cluster_n_init"])
+        scores[k] = float(
+            silhouette_score(
+                matrix, fitted.labels_, sample_size=sample,
+                random_state=settings["cluster_random_state"],
+            )
+        )  # fmt: skip
+    best = max(scores, key=lambda k: (round(scores[k], 12), -k))
+    return best, scores
+
+
+def match_segment_ids(
+    centroids: np.ndarray, previous: dict[int, np.ndarray] | None
+) -> list[int]:
+    """Segment ids for new centroids: the previous fit's ids by optimal assignment
+    on centroid distance (Hungarian method); clusters left over get new ids above
+    the largest id ever used. Without a comparable previous fit, ids are 1..k in
+    the order of the centroids."""
+    k = len(centroids)
+    if not previous:
+        return list(range(1, k + 1))
+    from scipy.optimize import linear_sum_assignment
+
+    old_ids = sorted(previous)
+    old = np.stack([previous[i] for i in old_ids])
+    distance = np.linalg.norm(centroids[:, None, :] - old[None, :, :], axis=2)
+    rows, cols = linear_sum_assignment(distance)
+    ids = [0] * k
+    for row, col in zip(rows, cols, strict=True):
+        ids[row] = old_ids[col]
+    next_id = max(old_ids) + 1
+    for row in range(k):
+        if ids[row] == 0:
+            ids[row] = next_id
+            next_id += 1
+    return ids
+
+
+def previous_centroids(previous: pd.DataFrame | None, spec: list[dict]) -> dict[int, np.ndarray] | None:
+    """The previous fit's centroids by segment id, when it used the same features and
+    transform kinds (centres and scales may move); otherwise None."""
+    if previous is None:
+        return None
+    old_spec = json.loads(previous["feature_spec"].iloc[0])
+    same = [(e["column"], e["transform"], e.get("value")) for e in old_spec] == [
+        (e["column"], e["transform"], e.get("value")) for e in spec
+    ]
+    if not same:
+        return None
+    return {
+        int(row.segment_id): np.asarray(json.loads(row.centroid), dtype=float)
+        for row in previous.itertuples()
+    }
+
+
+def canonical_order(centroids: np.ndarray) -> np.ndarray:
+    """A data-defined order of clusters (lexicographic on rounded centroids), so a
+    first fit numbers segments independently of k-means' internal labels."""
+    keys = np.round(centroids, 9)
+    return np.lexsort(keys.T[::-1])
+
+
+def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> pd.DataFrame:
+    """Everything but I/O: transform, choose k, fit, name segments, describe the run."""
+    if sample.empty:
+        raise ValueError(
+            "segmentation: no eligible customers to cluster (need at least "
+            f"{settings['cluster_eligible_min_orders']} accepted orders)"
+        )
+    sample = sample.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
+    spec = fit_transform_spec(sample, settings["cluster_features"], settings["cluster_scaling"])
+    matrix = transform(sample, spec)
+    k, scores = choose_k(matrix, settings)
+    fitted = fit_kmeans(matrix, k, settings["cluster_random_state"], settings["cluster_n_init"])
+    order = canonical_order(fitted.cluster_centers_)
+    centroids = fitted.cluster_centers_[order]
+    sizes = np.bincount(fitted.labels_, minlength=k)[order]
+    ids = match_segment_ids(centroids, previous_centroids(previous, spec))
+    spec_json = json.dumps(spec, sort_keys=True)
+    fit_id = hashlib.sha1(
+        (spec_json + json.dumps(np.round(centroids, 9).tolist()) + str(eligible)).encode()
+    ).hexdigest()[:16]
+    fitted_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    rows = []
+    for position, segment_id in enumerate(ids):
+        rows.append(
+            {
+                "segment_id": int(segment_id),
+                "fit_id": fit_id,
+                "k": int(k),
+                "centroid": json.dumps([round(float(v), 12) for v in centroids[position]]),
+                "feature_spec": spec_json,
+                "segment_fit_size": int(sizes[position]),
+                "sample_size": int(len(sample)),
+                "eligible_customers": int(eligible),
+                "eligibility_min_orders": int(settings["cluster_eligible_min_orders"]),
+                "silhouette": float(scores[k]),
+                "inertia": float(fitted.inertia_),
+                "k_selection": "fixed" if settings["cluster_k"] else "silhouette",
+                "k_scores": json.dumps({str(key): round(v, 6) for key, v in scores.items()}),
+                "random_state": int(settings["cluster_random_state"]),
+                "package_version": PACKAGE_VERSION,
+                "fitted_at": fitted_at,
+            }
+        )
+    return pd.DataFrame(rows).sort_values("segment_id").reset_index(drop=True)
+
+
+def model(dbt, session):
+    dbt.config(
+        materialized="table",
+        packages=["pandas", "numpy", "scikit-learn", "scipy"],
+    )
+    # Literal keys: dbt finds the config a Python model reads by parsing these calls.
+    settings = read_settings(
+        {
+            "cluster_features": dbt.config.get("cluster_features"),
+            "cluster_scaling": dbt.config.get("cluster_scaling"),
+            "cluster_k": dbt.config.get("cluster_k"),
+            "cluster_k_min": dbt.config.get("cluster_k_min"),
+            "cluster_k_max": dbt.config.get("cluster_k_max"),
+            "cluster_max_fit_rows": dbt.config.get("cluster_max_fit_rows"),
+            "cluster_silhouette_sample": dbt.config.get("cluster_silhouette_sample"),
+            "cluster_random_state": dbt.config.get("cluster_random_state"),
+            "cluster_n_init": dbt.config.get("cluster_n_init"),
+            "cluster_eligible_min_orders": dbt.config.get("cluster_eligible_min_orders"),
+        }
+    )
+    features = dbt.ref("segmentation__customer_features")
+    sample, eligible = eligible_sample(
+        features, settings["cluster_eligible_min_orders"], settings["cluster_max_fit_rows"]
+    )
+    previous = read_previous(session, dbt.this)
+    return hand_back(session, fit_model(sample, eligible, settings, previous))
