@@ -1,0 +1,78 @@
+{{ config(materialized='incremental', unique_key='run_id') }}
+-- One row per fit of segmentation__cluster_model, appended run after run:
+-- diagnostics and segment sizes, so fit quality can be watched over time.
+
+with
+
+cluster_model as (
+    select * from {{ ref('segmentation__cluster_model') }}
+),
+
+assignments as (
+    select
+        segment_id,
+        count(*) as customer_count
+    from {{ ref('int_segmentation__segment_assignments') }}
+    where segment_id is not null
+    group by segment_id
+),
+
+segment_sizes as (
+    select
+        {{ dbt.listagg(
+            "'\"' || cast(segment_id as " ~ dbt.type_string() ~ ") || '\": ' || cast(customer_count as "
+            ~ dbt.type_string() ~ ")",
+            "', '",
+            "order by segment_id"
+        ) }} as sizes,
+        cast(sum(customer_count) as {{ dbt.type_bigint() }}) as assigned_customers
+    from assignments
+),
+
+fit as (
+    select
+        fit_id,
+        max(fitted_at) as fitted_at,
+        max(k) as k,
+        max(silhouette) as silhouette,
+        max(inertia) as inertia,
+        max(sample_size) as sample_size,
+        max(eligible_customers) as eligible_customers,
+        max(k_selection) as k_selection,
+        max(k_scores) as k_scores,
+        max(feature_spec) as feature_spec,
+        max(random_state) as random_state,
+        max(package_version) as package_version
+    from cluster_model
+    group by fit_id
+),
+
+final as (
+    select
+        -- ids
+        fit.fit_id || '@' || cast(fit.fitted_at as {{ dbt.type_string() }}) as run_id,
+        fit.fit_id,
+        -- strings
+        fit.k_selection,
+        fit.k_scores,
+        '{' || segment_sizes.sizes || '}' as segment_sizes,
+        fit.feature_spec,
+        fit.package_version,
+        -- numbers
+        fit.k,
+        fit.silhouette,
+        fit.inertia,
+        fit.sample_size,
+        fit.eligible_customers,
+        segment_sizes.assigned_customers,
+        fit.random_state,
+        -- dates
+        fit.fitted_at
+    from fit
+    cross join segment_sizes
+    {% if is_incremental() -%}
+    where fit.fitted_at > (select max(previous_runs.fitted_at) from {{ this }} as previous_runs)
+    {%- endif %}
+)
+
+select * from final
