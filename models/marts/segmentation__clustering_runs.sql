@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', unique_key='run_id') }}
+{{ config(materialized='incremental', unique_key='run_id', on_schema_change='append_new_columns') }}
 -- One row per fit of segmentation__cluster_model, appended run after run:
 -- diagnostics and segment sizes, so fit quality can be watched over time.
 
