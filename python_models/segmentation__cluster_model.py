@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -188,7 +188,7 @@ def fit_transform_spec(frame: pd.DataFrame, features: list[dict], scaling: str) 
 
 
 def transform(frame: pd.DataFrame, spec: list[dict]) -> np.ndarray:
-    """Feature matrix in the model space: (transformed − centre) / scale, null → 0."""
+    """Feature matrix in the model space: (transformed - centre) / scale, null → 0."""
     columns = []
     for entry in spec:
         values = (_raw_column(frame, entry) - entry["center"]) / entry["scale"]
@@ -211,12 +211,12 @@ def choose_k(matrix: np.ndarray, settings: dict) -> tuple[int, dict[int, float]]
     from sklearn.metrics import silhouette_score
 
     fixed = settings["cluster_k"]
-    candidates = [fixed] if fixed else range(settings["cluster_k_min"], settings["cluster_k_max"] + 1)
+    candidates = (
+        [fixed] if fixed else range(settings["cluster_k_min"], settings["cluster_k_max"] + 1)
+    )
     candidates = [k for k in candidates if k < len(matrix)]
     if not candidates:
-        raise ValueError(
-            f"segmentation: only {len(matrix)} eligible customers; too few to cluster"
-        )
+        raise ValueError(f"segmentation: only {len(matrix)} eligible customers; too few to cluster")
     sample = min(len(matrix), settings["cluster_silhouette_sample"])
     scores = {}
     for k in candidates:
@@ -231,9 +231,7 @@ def choose_k(matrix: np.ndarray, settings: dict) -> tuple[int, dict[int, float]]
     return best, scores
 
 
-def match_segment_ids(
-    centroids: np.ndarray, previous: dict[int, np.ndarray] | None
-) -> list[int]:
+def match_segment_ids(centroids: np.ndarray, previous: dict[int, np.ndarray] | None) -> list[int]:
     """Segment ids for new centroids: the previous fit's ids by optimal assignment
     on centroid distance (Hungarian method); clusters left over get new ids above
     the largest id ever used. Without a comparable previous fit, ids are 1..k in
@@ -258,7 +256,9 @@ def match_segment_ids(
     return ids
 
 
-def previous_centroids(previous: pd.DataFrame | None, spec: list[dict]) -> dict[int, np.ndarray] | None:
+def previous_centroids(
+    previous: pd.DataFrame | None, spec: list[dict]
+) -> dict[int, np.ndarray] | None:
     """The previous fit's centroids by segment id, when it used the same features and
     transform kinds (centres and scales may move); otherwise None."""
     if previous is None:
@@ -302,7 +302,7 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
     fit_id = hashlib.sha1(
         (spec_json + json.dumps(np.round(centroids, 9).tolist()) + str(eligible)).encode()
     ).hexdigest()[:16]
-    fitted_at = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    fitted_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     rows = []
     for position, segment_id in enumerate(ids):
         rows.append(
@@ -313,7 +313,7 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
                 "centroid": json.dumps([round(float(v), 12) for v in centroids[position]]),
                 "feature_spec": spec_json,
                 "segment_fit_size": int(sizes[position]),
-                "sample_size": int(len(sample)),
+                "sample_size": len(sample),
                 "eligible_customers": int(eligible),
                 "eligibility_min_orders": int(settings["cluster_eligible_min_orders"]),
                 "silhouette": float(scores[k]),

@@ -1,0 +1,79 @@
+"""Plain functions of the cluster model, loaded from the model file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_clustering import load_model_module
+
+cm = load_model_module()
+
+
+def test_segment_ids_follow_the_previous_centroids() -> None:
+    previous = {7: np.array([0.0, 0.0]), 3: np.array([10.0, 0.0]), 5: np.array([0.0, 10.0])}
+    new = np.array([[9.5, 0.2], [0.1, 9.8], [0.2, -0.1]])
+    assert cm.match_segment_ids(new, previous) == [3, 5, 7]
+
+
+def test_extra_segments_get_new_ids_and_missing_ones_retire() -> None:
+    previous = {1: np.array([0.0]), 2: np.array([10.0])}
+    assert cm.match_segment_ids(np.array([[0.2], [5.0], [9.9]]), previous) == [1, 3, 2]
+    assert cm.match_segment_ids(np.array([[9.0]]), previous) == [2]
+    assert cm.match_segment_ids(np.array([[1.0], [2.0]]), None) == [1, 2]
+
+
+def test_previous_fit_with_other_features_is_not_matched() -> None:
+    spec = [{"column": "a", "transform": "log1p", "center": 0, "scale": 1}]
+    other = pd.DataFrame(
+        {
+            "segment_id": [1],
+            "centroid": ["[0.5]"],
+            "feature_spec": ['[{"column": "b", "transform": "log1p", "center": 0, "scale": 1}]'],
+        }
+    )
+    assert cm.previous_centroids(other, spec) is None
+
+
+def test_transform_handles_nulls_logs_and_indicators() -> None:
+    frame = pd.DataFrame(
+        {"spend": [0.0, np.e - 1, None], "app": [True, False, None], "share": [0.5, None, 1.0]}
+    )
+    spec = [
+        {"column": "spend", "transform": "log1p", "center": 0.0, "scale": 2.0},
+        {"column": "app", "transform": "indicator", "value": True, "center": 0.5, "scale": 0.5},
+        {"column": "share", "transform": "identity", "center": 0.5, "scale": 0.25},
+    ]
+    expected = np.array([[0.0, 1.0, 0.0], [0.5, -1.0, 0.0], [0.0, -1.0, 2.0]])
+    assert np.allclose(cm.transform(frame, spec), expected)
+
+
+def test_settings_are_validated_with_clear_messages() -> None:
+    assert cm.read_settings({"cluster_k": "None"})["cluster_k"] is None
+    assert cm.read_settings({"cluster_k": "6"})["cluster_k"] == 6
+    with pytest.raises(ValueError, match="cluster_scaling"):
+        cm.read_settings({"cluster_scaling": "minmax"})
+    with pytest.raises(ValueError, match="unknown transform"):
+        cm.read_settings({"cluster_features": [{"column": "x", "transform": "sqrt"}]})
+    with pytest.raises(ValueError, match="not a column"):
+        cm.fit_transform_spec(pd.DataFrame({"a": [1]}), [{"column": "b"}], "robust")
+
+
+def test_fixed_k_is_used_and_fits_are_deterministic() -> None:
+    rng = np.random.default_rng(0)
+    sample = pd.DataFrame(
+        {
+            "customer_id": [f"C{i:04d}" for i in range(300)],
+            "x": np.r_[rng.normal(0, 1, 100), rng.normal(8, 1, 100), rng.normal(16, 1, 100)],
+        }
+    )
+    settings = cm.read_settings({"cluster_features": [{"column": "x"}], "cluster_k": 3})
+    first = cm.fit_model(sample, 300, settings, None)
+    second = cm.fit_model(sample.sample(frac=1, random_state=1), 300, settings, None)
+    assert list(first["k"]) == [3, 3, 3]
+    columns = [c for c in first.columns if c != "fitted_at"]
+    pd.testing.assert_frame_equal(first[columns], second[columns])
+    automatic = cm.fit_model(
+        sample, 300, cm.read_settings({"cluster_features": [{"column": "x"}]}), None
+    )
+    assert automatic["k"].iloc[0] == 3
