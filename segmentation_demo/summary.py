@@ -66,16 +66,16 @@ def summarise(database: Path, raw_schema: str = "segmentation_raw") -> str:
                 ).fetchall()
                 lines.append("")
                 lines.append(f"customers by {label}: " + ", ".join(f"{k} {v:,}" for k, v in counts))
-        segments_schema = _schema_of(con, "segmentation__customer_segments")
-        if segments_schema is not None:
+        profiles_schema = _schema_of(con, "segmentation__segment_profiles")
+        if profiles_schema is not None:
             lines.append("")
-            lines.append("segments:")
-            for name, count in con.execute(
-                f'select segment_name, count(*) from "{segments_schema}".'
-                "segmentation__customer_segments where segment_id is not null "
-                "group by all order by 2 desc, 1"
+            lines.append("segments (k-means on the customer features):")
+            for segment_id, name, count, share in con.execute(
+                "select segment_id, segment_name, customer_count, customer_share "
+                f'from "{profiles_schema}".segmentation__segment_profiles '
+                "order by customer_count desc, segment_id"
             ).fetchall():
-                lines.append(f"  {name:<48}{count:>8,}")
+                lines.append(f"  {segment_id:>3}  {name:<52}{count:>8,}  {share:6.1%}")
     return "\n".join(lines)
 
 
