@@ -24,7 +24,7 @@ final as (
     from traits
     cross join cluster_model
     {% if is_incremental() -%}
-    where traits.segment_id not in (select existing.segment_id from {{ this }} as existing)
+    where traits.segment_id not in (select named_before.segment_id from {{ this }} as named_before)
     {%- endif %}
 )
 

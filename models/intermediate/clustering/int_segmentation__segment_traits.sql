@@ -26,8 +26,7 @@ members as (
     select
         assignments.segment_id
         {%- for feature in features %},
-        cast(features.{{ feature }} as {{ double }}) as {{ feature }}
-        {%- endfor %}
+        cast(features.{{ feature }} as {{ double }}) as {{ feature }}{% endfor %}
     from assignments
     inner join features
         on assignments.customer_id = features.customer_id
@@ -38,8 +37,7 @@ population as (
         count(*) as customer_count
         {%- for feature in features %},
         avg({{ feature }}) as {{ feature }}_mean,
-        stddev_pop({{ feature }}) as {{ feature }}_std
-        {%- endfor %}
+        stddev_pop({{ feature }}) as {{ feature }}_std{% endfor %}
     from members
 ),
 
@@ -49,8 +47,7 @@ segment_stats as (
         count(*) as customer_count
         {%- for feature in features %},
         avg({{ feature }}) as {{ feature }}_mean,
-        {{ segmentation.median(feature) }} as {{ feature }}_median
-        {%- endfor %}
+        {{ segmentation.median(feature) }} as {{ feature }}_median{% endfor %}
     from members
     group by segment_id
 ),
@@ -64,8 +61,7 @@ scored as (
         {{ segmentation.safe_divide(
             'segment_stats.' ~ feature ~ '_mean - population.' ~ feature ~ '_mean',
             'population.' ~ feature ~ '_std'
-        ) }} as {{ feature }}_z
-        {%- endfor %}
+        ) }} as {{ feature }}_z{% endfor %}
     from segment_stats
     cross join population
 ),
@@ -77,8 +73,7 @@ traits as (
         '{{ feature }}' as feature,
         {{ feature }}_z as z_score
     from scored
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
+    {% if not loop.last %}union all{% endif %}{% endfor %}
 ),
 
 ranked_traits as (
@@ -86,7 +81,7 @@ ranked_traits as (
         traits.segment_id,
         traits.feature,
         traits.z_score,
-        case when traits.z_score > 0 then trait_labels.high_label else trait_labels.low_label end as label,
+        case when traits.z_score > 0 then trait_labels.high_label else trait_labels.low_label end as trait_label,
         row_number() over (
             partition by traits.segment_id
             order by abs(traits.z_score) desc, traits.feature
@@ -99,12 +94,11 @@ ranked_traits as (
 
 top_traits as (
     select
-        segment_id,
-        {%- for rank in [1, 2, 3] %}
-        max(case when trait_rank = {{ rank }} then label end) as trait_{{ rank }},
+        segment_id
+        {%- for rank in [1, 2, 3] %},
+        max(case when trait_rank = {{ rank }} then trait_label end) as trait_{{ rank }},
         max(case when trait_rank = {{ rank }} then feature end) as trait_{{ rank }}_feature,
-        max(case when trait_rank = {{ rank }} then z_score end) as trait_{{ rank }}_z{{ "," if not loop.last }}
-        {%- endfor %}
+        max(case when trait_rank = {{ rank }} then z_score end) as trait_{{ rank }}_z{% endfor %}
     from ranked_traits
     group by segment_id
 ),
