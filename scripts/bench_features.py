@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
     parser.add_argument("--select", default="+segmentation__customer_features")
+    parser.add_argument("--memory-limit", default="10GB", help="DuckDB memory_limit")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     data, database = args.work / "data", args.work / "bench.duckdb"
@@ -51,14 +52,26 @@ def main() -> None:
     for name, rows in counts.items():
         print(f"  {name:<22}{rows:>14,}")
 
+    # The repository's profile, with DuckDB's memory capped so that a 24 GiB
+    # machine spills to disk instead of being killed, and insertion order not kept.
+    profiles = args.work / "profiles.yml"
+    profiles.write_text(
+        "segmentation:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {database}\n      threads: 2\n      settings:\n"
+        f"        memory_limit: {args.memory_limit}\n        preserve_insertion_order: false\n"
+        f"        temp_directory: {args.work / 'spill'}\n"
+    )
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), "build", "--select", args.select, "--project-dir", str(ROOT),
-               "--profiles-dir", str(ROOT), "--target-path", str(args.work / "target")]  # fmt: skip
+               "--profiles-dir", str(args.work), "--target-path", str(args.work / "target"),
+               "--log-path", str(args.work / "logs")]  # fmt: skip
     environment = {**os.environ, "SEGMENTATION_DUCKDB_PATH": str(database)}
     started = time.perf_counter()
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if result.returncode != 0:
+        print(result.stdout[-3000:], result.stderr[-3000:])
     print(result.stdout.strip().splitlines()[-1] if result.stdout else result.stderr)
     print(f"dbt build --select {args.select}: {seconds:.1f} s, peak RSS of dbt {peak_mib:,.0f} MiB")
     sys.exit(result.returncode)

@@ -11,7 +11,9 @@ numbered as (
     -- Identical lines are both real; the occurrence keeps their ids apart.
     select
         validated.*,
-        row_number() over (partition by validated.raw_values order by validated.raw_values) as line_occurrence
+        row_number() over (
+            partition by {{ dbt.hash('validated.raw_values') }} order by validated.raw_values
+        ) as line_occurrence
     from validated
 ),
 

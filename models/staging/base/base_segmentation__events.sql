@@ -28,7 +28,8 @@ ranked as (
     select
         row_checked.*,
         row_number() over (
-            partition by row_checked.rejection_reason_code is null, row_checked.raw_values
+            -- The hash keeps the window's sort keys short on large inputs.
+            partition by row_checked.rejection_reason_code is null, {{ dbt.hash('row_checked.raw_values') }}
             order by row_checked.raw_values
         ) as key_occurrence
     from row_checked
