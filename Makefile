@@ -22,7 +22,7 @@ TEST_DB := target/make_test.duckdb
 
 help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
-	@echo "make test   every check: ruff, pytest, dbt build with all tests, sqlfluff"
+	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff"
 	@echo "make bench  benchmarks at 1M customers: generator, then the feature build (time and memory)"
 
 $(STAMP): requirements.txt
@@ -49,13 +49,16 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-# dbt build with every data and unit test on the demo data, then sqlfluff,
-# whose dbt templater introspects the relations that build created.
+# dbt build with every data and unit test on the demo data; the docs, access
+# and PII gate over the manifest and catalog (docs generate, offline); then
+# sqlfluff, whose dbt templater introspects the relations that build created.
 dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
 	@mkdir -p target
 	rm -f $(TEST_DB)
 	$(BIN)/python -m segmentation_demo.load --data $(DEMO_DATA) --database $(TEST_DB)
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error
+	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --quiet
+	$(BIN)/python scripts/check_project.py --target-dir target
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests
 
 bench: $(STAMP)
@@ -63,4 +66,4 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_features.py
 
 clean:
-	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal
+	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs

@@ -53,16 +53,18 @@ def main() -> None:
         print(f"  {name:<22}{rows:>14,}")
 
     # The repository's profile, with DuckDB's memory capped so that a 24 GiB
-    # machine spills to disk instead of being killed, and insertion order not kept.
+    # machine spills to disk (DuckDB's default <file>.tmp) instead of being
+    # killed, and insertion order not kept. temp_directory is not set: dbt-duckdb
+    # applies settings on every connection, and DuckDB refuses to move it once used.
     profiles = args.work / "profiles.yml"
     profiles.write_text(
         "segmentation:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
         f"      path: {database}\n      threads: 2\n      settings:\n"
         f"        memory_limit: {args.memory_limit}\n        preserve_insertion_order: false\n"
-        f"        temp_directory: {args.work / 'spill'}\n"
     )
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--select", args.select, "--project-dir", str(ROOT),
+    command = [str(dbt), "build", "--select", args.select, "--indirect-selection", "cautious",
+               "--project-dir", str(ROOT),
                "--profiles-dir", str(args.work), "--target-path", str(args.work / "target"),
                "--log-path", str(args.work / "logs")]  # fmt: skip
     environment = {**os.environ, "SEGMENTATION_DUCKDB_PATH": str(database)}

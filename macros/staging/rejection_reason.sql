@@ -7,6 +7,12 @@
 {% macro rejection_reason(input_name, key_columns=[], extra_checks=[]) %}
     {%- set columns = segmentation.input_contract()[input_name]['columns'] -%}
     {%- set checks = [] -%}
+    {#- A PII column's value is not quoted in the message (see pii_redacted). -#}
+    {%- set shown = {} -%}
+    {%- for column in columns -%}
+        {%- do shown.update({column['name']: "'(redacted)'" if segmentation.pii_redacted(column)
+            else column['name'] ~ '_raw'}) -%}
+    {%- endfor -%}
     {%- for name in key_columns -%}
         {%- do checks.append({'code': 'null_key', 'condition': name ~ ' is null',
             'message': "'key column " ~ name ~ " is null'"}) -%}
@@ -20,12 +26,12 @@
         {%- set what = 'a number' if column['kind'] == 'number' else 'a ' ~ column['kind'] -%}
         {%- do checks.append({'code': code,
             'condition': column['name'] ~ '_raw is not null and ' ~ column['name'] ~ ' is null',
-            'message': "'" ~ column['name'] ~ " is not " ~ what ~ ": ' || " ~ column['name'] ~ "_raw"}) -%}
+            'message': "'" ~ column['name'] ~ " is not " ~ what ~ ": ' || " ~ shown[column['name']]}) -%}
     {%- endfor -%}
     {%- for column in columns if column['kind'] in ('timestamp', 'date') -%}
         {%- do checks.append({'code': 'future_timestamp',
             'condition': column['name'] ~ ' > ' ~ segmentation.future_cutoff(),
-            'message': "'" ~ column['name'] ~ " is in the future: ' || " ~ column['name'] ~ "_raw"}) -%}
+            'message': "'" ~ column['name'] ~ " is in the future: ' || " ~ shown[column['name']]}) -%}
     {%- endfor -%}
     {%- set checks = checks + extra_checks %}
         case

@@ -42,8 +42,9 @@ def run_dbt(
     database: Path,
     variables: dict | None = None,
     work_dir: Path | None = None,
+    project_dir: Path = ROOT,
 ) -> DbtRun:
-    """Invoke dbt on this project with its DuckDB file at `database`."""
+    """Invoke dbt on a project (default: this one) with its DuckDB file at `database`."""
     work_dir = work_dir or database.parent
     warnings: list[str] = []
     errors: list[str] = []
@@ -58,9 +59,9 @@ def run_dbt(
     command = [
         *args,
         "--project-dir",
-        str(ROOT),
+        str(project_dir),
         "--profiles-dir",
-        str(ROOT),
+        str(project_dir),
         "--target-path",
         str(work_dir / "target"),
         "--log-path",

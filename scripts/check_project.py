@@ -1,0 +1,160 @@
+"""Governance gate over dbt's manifest.json and catalog.json.
+
+    python scripts/check_project.py [--target-dir target]
+
+Run after `dbt build` and `dbt docs generate`. Fails (exit 1), listing every
+problem, when a model, seed or column of the package lacks a description, a
+documented column no longer exists, a model has no primary-key test, a public
+model lacks an enforced contract, a staging or intermediate model is public,
+or a public model exposes a column that is tagged PII elsewhere without
+tagging it itself. The catalog, not the yml, says which columns a relation
+has, so an undeclared column is caught too. Columns whose names depend on the
+data (pivots) are documented once per prefix in the model's
+`meta.segmentation_column_prefixes`. A model with no key by design (a base
+model: one row per raw input row, exact copies included) says why in
+`meta.segmentation_primary_key_exempt`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE = "segmentation"
+PRIVATE_LAYERS = ("staging", "intermediate")
+
+
+@dataclass
+class Report:
+    problems: list[str] = field(default_factory=list)
+    nodes: int = 0
+    columns: int = 0
+    models: int = 0
+    models_with_primary_key: int = 0
+    models_exempt: int = 0
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+
+def _tests_by_model(manifest: dict) -> dict[str, list[dict]]:
+    tests: dict[str, list[dict]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("test_metadata"):
+            continue
+        attached = node.get("attached_node")
+        if attached:
+            tests.setdefault(attached, []).append(node)
+    return tests
+
+
+def _primary_keys(node: dict, tests: list[dict]) -> set[str]:
+    """Columns that are both unique and not null (a test or a contract constraint)."""
+    unique, not_null = set(), set()
+    for test in tests:
+        name = test["test_metadata"]["name"]
+        column = test.get("column_name") or test["test_metadata"]["kwargs"].get("column_name")
+        if name == "unique" and column:
+            unique.add(column)
+        elif name == "not_null" and column:
+            not_null.add(column)
+        elif name == "primary_key":
+            columns = test["test_metadata"]["kwargs"].get("columns") or []
+            return {",".join(columns)}
+    for column in node.get("columns", {}).values():
+        kinds = {c.get("type") for c in column.get("constraints", [])}
+        if "not_null" in kinds or "primary_key" in kinds:
+            not_null.add(column["name"])
+    return unique & not_null
+
+
+def _is_pii(column: dict) -> bool:
+    meta = column.get("meta") or column.get("config", {}).get("meta") or {}
+    return bool(meta.get("pii"))
+
+
+def check(manifest: dict, catalog: dict) -> Report:
+    report = Report()
+    tests = _tests_by_model(manifest)
+    catalog_nodes = {**catalog.get("nodes", {})}
+    nodes = [
+        node
+        for node in manifest["nodes"].values()
+        if node["package_name"] == PACKAGE and node["resource_type"] in {"model", "seed"}
+    ]
+    pii_columns = {
+        name
+        for node in nodes
+        for name, column in node.get("columns", {}).items()
+        if _is_pii(column)
+    }
+    for node in sorted(nodes, key=lambda n: n["unique_id"]):
+        report.nodes += 1
+        label = f"{node['resource_type']} {node['name']}"
+        if not (node.get("description") or "").strip():
+            report.add(f"{label}: no description")
+        documented = {name.lower(): column for name, column in node.get("columns", {}).items()}
+        prefixes = node["config"].get("meta", {}).get("segmentation_column_prefixes", {})
+        actual = catalog_nodes.get(node["unique_id"], {}).get("columns")
+        if actual is None:
+            report.add(f"{label}: not in catalog.json (was it built before docs generate?)")
+            actual = {}
+        actual_names = {column["name"].lower() for column in actual.values()}
+        for name in sorted(actual_names):
+            report.columns += 1
+            column = documented.get(name)
+            if column is not None:
+                if not (column.get("description") or "").strip():
+                    report.add(f"{label}: column {name} has an empty description")
+            elif not any(name.startswith(prefix) for prefix in prefixes):
+                report.add(f"{label}: column {name} is not documented")
+        for name in sorted(set(documented) - actual_names):
+            report.add(f"{label}: documented column {name} does not exist")
+
+        if node["resource_type"] != "model":
+            continue
+        report.models += 1
+        exempt = node["config"].get("meta", {}).get("segmentation_primary_key_exempt")
+        if _primary_keys(node, tests.get(node["unique_id"], [])):
+            report.models_with_primary_key += 1
+        elif exempt and str(exempt).strip():
+            report.models_exempt += 1  # a keyless model must say why
+        else:
+            report.add(f"{label}: no primary-key test (unique and not_null on one column)")
+        layer = node["fqn"][1] if len(node["fqn"]) > 2 else ""
+        access = node.get("access")
+        if access == "public":
+            if not node["config"].get("contract", {}).get("enforced"):
+                report.add(f"{label}: public but its contract is not enforced")
+            if layer in PRIVATE_LAYERS:
+                report.add(f"{label}: {layer} models must not be public")
+            for name in sorted(actual_names & pii_columns):
+                if not _is_pii(documented.get(name, {})):
+                    report.add(f"{label}: public model exposes PII column {name} untagged")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target-dir", type=Path, default=Path("target"))
+    args = parser.parse_args(argv)
+    manifest = json.loads((args.target_dir / "manifest.json").read_text())
+    catalog = json.loads((args.target_dir / "catalog.json").read_text())
+    report = check(manifest, catalog)
+    for problem in report.problems:
+        print(f"FAIL {problem}")
+    documented = report.columns - sum("column" in p for p in report.problems)
+    print(
+        f"{report.nodes} models and seeds, {report.columns} columns "
+        f"({documented} documented); {report.models_with_primary_key} of "
+        f"{report.models} models with a primary-key test, {report.models_exempt} keyless "
+        f"by design with the reason in meta; {len(report.problems)} problems"
+    )
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The governance gate (scripts/check_project.py): it passes on the project and
+fails, naming the culprit, when documentation, a primary-key test, a contract,
+access or PII tagging is taken away."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+
+import pytest
+
+from .conftest import ROOT, run_dbt
+
+PUBLIC_MARTS = {
+    "segmentation__customer_segments",
+    "segmentation__customer_features",
+    "segmentation__rfm_summary",
+    "segmentation__rejected_rows",
+    "segmentation__segment_profiles",
+    "segmentation__clustering_runs",
+}
+
+
+def _checker():
+    spec = importlib.util.spec_from_file_location("check", ROOT / "scripts" / "check_project.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.check
+
+
+@pytest.fixture(scope="module")
+def artifacts(built) -> tuple[dict, dict]:
+    database, run = built
+    assert run.success, run.messages()
+    docs = run_dbt(["docs", "generate"], database)
+    assert docs.success, docs.messages()
+    target = database.parent / "target"
+    return (
+        json.loads((target / "manifest.json").read_text()),
+        json.loads((target / "catalog.json").read_text()),
+    )
+
+
+def _node(manifest: dict, name: str) -> dict:
+    [node] = [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["name"] == name
+    ]
+    return node
+
+
+def test_project_passes_with_full_coverage(artifacts) -> None:
+    manifest, catalog = artifacts
+    report = _checker()(manifest, catalog)
+    assert report.problems == []
+    assert report.models == report.models_with_primary_key > 20
+    assert report.columns > 500
+
+
+def test_public_models_are_exactly_the_contracted_marts(artifacts) -> None:
+    manifest, _ = artifacts
+    public = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node.get("access") == "public"
+    }
+    assert set(public) == PUBLIC_MARTS
+    assert all(node["config"]["contract"]["enforced"] for node in public.values())
+    assert all(node["fqn"][1] == "marts" for node in public.values())
+
+
+def test_a_removed_model_description_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    _node(manifest, "int_segmentation__rfm")["description"] = ""
+    problems = _checker()(manifest, catalog).problems
+    assert problems == ["model int_segmentation__rfm: no description"]
+
+
+def test_a_removed_column_description_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    del _node(manifest, "segmentation__customer_features")["columns"]["open_rate"]
+    problems = _checker()(manifest, catalog).problems
+    assert problems == ["model segmentation__customer_features: column open_rate is not documented"]
+
+
+def test_a_missing_primary_key_test_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    rfm = _node(manifest, "int_segmentation__rfm")["unique_id"]
+    for unique_id, node in list(manifest["nodes"].items()):
+        if node.get("attached_node") == rfm and node["test_metadata"]["name"] == "unique":
+            del manifest["nodes"][unique_id]
+    problems = _checker()(manifest, catalog).problems
+    assert problems == [
+        "model int_segmentation__rfm: no primary-key test (unique and not_null on one column)"
+    ]
+
+
+def test_a_public_intermediate_and_an_unenforced_contract_fail(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    _node(manifest, "int_segmentation__rfm")["access"] = "public"
+    problems = _checker()(manifest, catalog).problems
+    assert "model int_segmentation__rfm: intermediate models must not be public" in problems
+    assert "model int_segmentation__rfm: public but its contract is not enforced" in problems
+
+
+def test_pii_in_a_public_mart_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    features = _node(manifest, "segmentation__customer_features")
+    catalog["nodes"][features["unique_id"]]["columns"]["email"] = {"name": "email", "index": 999}
+    features["columns"]["email"] = {"name": "email", "description": "Email."}
+    problems = _checker()(manifest, catalog).problems
+    assert problems == [
+        "model segmentation__customer_features: public model exposes PII column email untagged"
+    ]
