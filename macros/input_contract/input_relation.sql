@@ -9,7 +9,8 @@
     {%- endif -%}
     {%- set parts = override.split('.') -%}
     {%- if parts | length == 1 -%}
-        {{ return(ref(override)) }}
+        {#- Two-argument ref: the name is the root project's, never the package's. -#}
+        {{ return(ref(project_name, override)) }}
     {%- elif parts | length == 2 -%}
         {{ return(api.Relation.create(database=target.database, schema=parts[0], identifier=parts[1])) }}
     {%- elif parts | length == 3 -%}
@@ -19,4 +20,15 @@
             "segmentation: var 'segmentation__" ~ input_name ~ "_relation' is '" ~ override
             ~ "'; expected a model name, 'schema.table' or 'database.schema.table'.") }}
     {%- endif -%}
+{% endmacro %}
+
+
+{#- A configuration seed: the user's model or seed named by `var_name` (in the
+    root project), else the package's own seed `default`. -#}
+{% macro config_relation(var_name, default) %}
+    {%- set override = var(var_name, none) -%}
+    {%- if override is none or override == '' -%}
+        {{ return(ref('segmentation', default)) }}
+    {%- endif -%}
+    {{ return(ref(project_name, override)) }}
 {% endmacro %}

@@ -16,7 +16,7 @@ sticky_names as (
 ),
 
 name_overrides as (
-    select * from {{ ref(var('segmentation__segment_names', none) or 'segment_names') }}
+    select * from {{ segmentation.config_relation('segmentation__segment_names', 'segment_names') }}
 ),
 
 final as (

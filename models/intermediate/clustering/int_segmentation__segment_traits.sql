@@ -19,7 +19,7 @@ assignments as (
 ),
 
 trait_labels as (
-    select * from {{ ref(var('segmentation__segment_trait_labels', none) or 'segment_trait_labels') }}
+    select * from {{ segmentation.config_relation('segmentation__segment_trait_labels', 'segment_trait_labels') }}
 ),
 
 members as (

@@ -19,7 +19,7 @@ segment_map as (
     select
         cast(rfm_cell as {{ dbt.type_string() }}) as rfm_cell,
         rfm_segment
-    from {{ ref(var('segmentation__rfm_segment_map', none) or 'rfm_segment_map') }}
+    from {{ segmentation.config_relation('segmentation__rfm_segment_map', 'rfm_segment_map') }}
 ),
 
 customer_orders as (
