@@ -22,6 +22,7 @@ from segmentation_demo.load import load
 MODEL = "main_segmentation.segmentation__cluster_model"
 ASSIGNMENTS = "main_segmentation_intermediate.int_segmentation__segment_assignments"
 PROFILES = "main_segmentation.segmentation__segment_profiles"
+SEGMENTS = "main_segmentation.segmentation__customer_segments_v1"
 FEATURES = "main_segmentation.segmentation__customer_features"
 PLANTED = len([p for p in PERSONAS if p.name != "prospect"])  # prospects never order
 
@@ -51,6 +52,9 @@ def build_demo(base: Path, seed: int) -> Demo:
     load(base / "data", database)
     run = run_dbt(["build"], database)
     assert run.success, run.messages()
+    # dbt-duckdb may keep the file open in this process: write the WAL into the
+    # file so that tests can copy it.
+    query(database, "checkpoint")
     return Demo(base / "data", database)
 
 
@@ -135,14 +139,35 @@ def _model_table(database: Path) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def _marts(database: Path) -> dict[str, pd.DataFrame]:
+    """Every mart but the run history, less the build timestamps."""
+    return {
+        name: frame(database, sql)
+        for name, sql in {
+            "segments": f"select * exclude (segmented_at) from {SEGMENTS} order by customer_id",
+            "profiles": f"select * from {PROFILES} order by segment_id",
+            "features": "select * from main_segmentation.segmentation__customer_features "
+            "order by customer_id",
+        }.items()
+    }
+
+
 def test_two_builds_give_identical_models_and_assignments(demo: Demo, tmp_path: Path) -> None:
     database = tmp_path / "again.duckdb"
     database.write_bytes(demo.database.read_bytes())
     before_model, before = _model_table(database), assignments(database)
+    before_marts = _marts(database)
     run = run_dbt(["build"], database, work_dir=tmp_path)
     assert run.success, run.messages()
     pd.testing.assert_frame_equal(_model_table(database), before_model)
     pd.testing.assert_series_equal(assignments(database), before)
+    for name, table in _marts(database).items():
+        pd.testing.assert_frame_equal(table, before_marts[name], obj=name)
+    # The stability test compared with the copy of the first build: nothing moved.
+    stability = [r for r in run.results if r.node.name.endswith("stable_since_previous_build")]
+    assert [str(r.status) for r in stability] == ["pass"]
+    [(previous,)] = query(database, f"select count(*) from {SEGMENTS}__previous")
+    assert previous == len(before)
     [(runs,)] = query(
         database, "select count(*) from main_segmentation.segmentation__clustering_runs"
     )

@@ -9,9 +9,8 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from dbt.cli.main import dbtRunner
-
 from conftest import ROOT, query, run_dbt
+from dbt.cli.main import dbtRunner
 
 PROJECT = ROOT / "integration_tests"
 OPTIONAL_INPUTS_OFF = {
@@ -58,9 +57,7 @@ def _copy(database: Path, target: Path) -> Path:
 @pytest.fixture(scope="module")
 def full_build(shop_database: Path, tmp_path_factory: pytest.TempPathFactory):
     database = _copy(shop_database, tmp_path_factory.mktemp("full") / "full.duckdb")
-    run = run_dbt(
-        ["build", "--exclude", *EXPECTED.split()], database, project_dir=PROJECT
-    )
+    run = run_dbt(["build", "--exclude", *EXPECTED.split()], database, project_dir=PROJECT)
     return database, run
 
 

@@ -10,7 +10,6 @@ import json
 import sys
 
 import pytest
-
 from conftest import ROOT, run_dbt
 
 PUBLIC_MARTS = {
@@ -24,7 +23,9 @@ PUBLIC_MARTS = {
 
 
 def _checker():
-    spec = importlib.util.spec_from_file_location("check_project", ROOT / "scripts" / "check_project.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_project", ROOT / "scripts" / "check_project.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules["check_project"] = module  # dataclasses resolve annotations through it
     spec.loader.exec_module(module)
@@ -46,9 +47,7 @@ def artifacts(built) -> tuple[dict, dict]:
 
 def _node(manifest: dict, name: str) -> dict:
     [node] = [
-        n
-        for n in manifest["nodes"].values()
-        if n["resource_type"] == "model" and n["name"] == name
+        n for n in manifest["nodes"].values() if n["resource_type"] == "model" and n["name"] == name
     ]
     return node
 
