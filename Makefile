@@ -18,7 +18,7 @@ DEMO_DB := segmentation.duckdb
 # make test builds the demo data into its own file, leaving the demo's alone.
 TEST_DB := target/make_test.duckdb
 
-.PHONY: help demo test lint pytest dbt-test bench clean
+.PHONY: help demo test lint pytest dbt-test snowpark-test bench clean
 
 help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
@@ -40,7 +40,7 @@ demo: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet
 	$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB)
 
-test: lint pytest dbt-test
+test: lint pytest dbt-test snowpark-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -61,9 +61,27 @@ dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
 	$(BIN)/python scripts/check_project.py --target-dir target
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests
 
+# The engines' own venvs: Snowpark runs on pandas 2 (Snowflake's runtime), so it
+# cannot share .venv (pandas 3).
+SNOWPARK_VENV := .venv-snowpark
+SNOWPARK_STAMP := $(SNOWPARK_VENV)/.installed
+ENGINE_FIXTURE := target/engine_fixture
+
+$(SNOWPARK_STAMP): requirements-snowpark.txt
+	@test -x $(SNOWPARK_VENV)/bin/python || $(PYTHON) -m venv $(SNOWPARK_VENV)
+	$(SNOWPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SNOWPARK_VENV)/bin/python -m pip install --quiet -r requirements-snowpark.txt
+	@touch $@
+
+# The cluster model under Snowpark local testing (pandas 2), against the DuckDB
+# build that dbt-test made: same fit, same segment for every customer.
+snowpark-test: dbt-test $(SNOWPARK_STAMP)
+	$(BIN)/python scripts/export_engine_fixture.py --database $(TEST_DB) --out $(ENGINE_FIXTURE)
+	ENGINE_FIXTURE=$(ENGINE_FIXTURE) $(SNOWPARK_VENV)/bin/python -m pytest tests/snowpark
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_generate.py
 	$(BIN)/python scripts/bench_features.py
 
 clean:
-	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs
+	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV)

@@ -100,8 +100,9 @@ def is_snowpark(frame: object) -> bool:
 
 def eligible_sample(features, min_orders: int, max_rows: int) -> tuple[pd.DataFrame, int]:
     """The eligible customers (at least `min_orders` orders) and a deterministic sample
-    of at most `max_rows` of them, ordered by md5(customer_id). The sampling runs
-    in the warehouse, so only the sample reaches Python."""
+    of at most `max_rows` of them, ordered by md5(customer_id): the lower-case hex
+    digest on both engines, so both draw the same sample. The sampling runs in the
+    warehouse, so only the sample reaches Python."""
     if is_snowpark(features):
         from snowflake.snowpark import functions as F
 
@@ -130,13 +131,49 @@ def read_previous(session, this) -> pd.DataFrame | None:
     return previous if len(previous) else None
 
 
+def _snowpark_type(dtype):
+    from snowflake.snowpark import types as T
+
+    if pd.api.types.is_bool_dtype(dtype):
+        return T.BooleanType()
+    if pd.api.types.is_integer_dtype(dtype):
+        return T.LongType()
+    if pd.api.types.is_float_dtype(dtype):
+        return T.DoubleType()
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return T.TimestampType(T.TimestampTimeZone.NTZ)
+    return T.StringType()
+
+
+def _native(value: object) -> object:
+    """Python scalars for Snowpark literals (numpy and pandas scalars are not)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def hand_back(session, frame: pd.DataFrame):
-    """DuckDB takes pandas; Snowpark gets a DataFrame with upper-case column names."""
+    """DuckDB takes pandas; Snowpark gets a DataFrame with upper-case column names.
+
+    Built from rows with an explicit schema, not from pandas: Snowpark uploads a
+    pandas frame through a temporary stage and table, while a few rows become an
+    inline VALUES clause (below 512 cells per part, hence the union of parts)."""
     if hasattr(session, "execute"):
         return frame
-    upper = frame.copy()
-    upper.columns = [c.upper() for c in upper.columns]
-    return session.create_dataframe(upper)
+    from snowflake.snowpark import types as T
+
+    schema = T.StructType(
+        [T.StructField(c.upper(), _snowpark_type(frame[c].dtype)) for c in frame.columns]
+    )
+    rows = [[_native(v) for v in row] for row in frame.itertuples(index=False)]
+    step = 511 // len(schema.fields)
+    result = None
+    for start in range(0, len(rows), step):
+        part = session.create_dataframe(rows[start : start + step], schema)
+        result = part if result is None else result.union_all(part)
+    return result
 
 
 # --- transform --------------------------------------------------------------
@@ -329,9 +366,12 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
 
 
 def model(dbt, session):
+    # Snowflake: versions of its Anaconda channel (tests/snowpark runs these pins);
+    # Python 3.11 for datetime.UTC. DuckDB ignores both.
     dbt.config(
         materialized="table",
-        packages=["pandas", "numpy", "scikit-learn", "scipy"],
+        python_version="3.11",
+        packages=["pandas==2.2.3", "numpy==1.26.4", "scikit-learn==1.5.2", "scipy==1.13.1"],
     )
     # Literal keys: dbt finds the config a Python model reads by parsing these calls.
     settings = read_settings(
