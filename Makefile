@@ -18,11 +18,12 @@ DEMO_DB := segmentation.duckdb
 # make test builds the demo data into its own file, leaving the demo's alone.
 TEST_DB := target/make_test.duckdb
 
-.PHONY: help demo test lint pytest dbt-test snowpark-test bench clean
+.PHONY: help demo test lint pytest dbt-test snowpark-test snowflake-test bench clean
 
 help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
-	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff"
+	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff,"
+	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
 	@echo "make bench  benchmarks at 1M customers: generator, then the feature build (time and memory)"
 
 $(STAMP): requirements.txt
@@ -40,7 +41,7 @@ demo: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet
 	$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB)
 
-test: lint pytest dbt-test snowpark-test
+test: lint pytest dbt-test snowpark-test snowflake-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -79,9 +80,27 @@ snowpark-test: dbt-test $(SNOWPARK_STAMP)
 	$(BIN)/python scripts/export_engine_fixture.py --database $(TEST_DB) --out $(ENGINE_FIXTURE)
 	ENGINE_FIXTURE=$(ENGINE_FIXTURE) $(SNOWPARK_VENV)/bin/python -m pytest tests/snowpark
 
+# fakesnow pins its own duckdb and sqlglot, so dbt-snowflake gets a venv too.
+FAKESNOW_VENV := .venv-fakesnow
+FAKESNOW_STAMP := $(FAKESNOW_VENV)/.installed
+
+$(FAKESNOW_STAMP): requirements-fakesnow.txt
+	@test -x $(FAKESNOW_VENV)/bin/python || $(PYTHON) -m venv $(FAKESNOW_VENV)
+	$(FAKESNOW_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(FAKESNOW_VENV)/bin/python -m pip install --quiet -r requirements-fakesnow.txt
+	@touch $@
+
+# Every SQL model and test with dbt-snowflake on emulated Snowflake (fakesnow on
+# loopback), the Python model's fit taken from dbt-test's DuckDB build; then
+# every compiled model parsed as Snowflake SQL (integration_tests/snowflake/).
+snowflake-test: dbt-test $(FAKESNOW_STAMP)
+	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_fakesnow.py \
+		--data $(DEMO_DATA) --cluster-model $(TEST_DB)
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_generate.py
 	$(BIN)/python scripts/bench_features.py
 
 clean:
-	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV)
+	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \
+		integration_tests/snowflake/target integration_tests/snowflake/dbt_packages integration_tests/snowflake/logs $(FAKESNOW_VENV)

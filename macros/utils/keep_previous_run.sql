@@ -6,7 +6,13 @@
     {%- if not execute %}{{ return('') }}{% endif %}
     {%- set existing = adapter.get_relation(relation.database, relation.schema, relation.identifier) %}
     {%- if existing is none %}{{ return('') }}{% endif %}
-    create or replace table {{ segmentation.previous_run_name(existing) }} as
+    {#- Named from `relation`, not `existing`: a listed relation is quoted in the
+        case the warehouse stores (Snowflake: upper), so `existing ~ '__previous'`
+        would create a mixed-case table that previous_run_relation cannot find. #}
+    {#- Tell dbt's relation cache, or a test later in this same invocation
+        would not find the copy and would compare with nothing. #}
+    {%- do adapter.cache_added(segmentation.previous_run_name(relation)) %}
+    create or replace table {{ segmentation.previous_run_name(relation) }} as
     select * from {{ existing }}
 {%- endmacro %}
 

@@ -166,6 +166,7 @@ def test_two_builds_give_identical_models_and_assignments(demo: Demo, tmp_path: 
     # The stability test compared with the copy of the first build: nothing moved.
     stability = [r for r in run.results if r.node.name.endswith("stable_since_previous_build")]
     assert [str(r.status) for r in stability] == ["pass"]
+    assert "__previous" in stability[0].node.compiled_code  # it really compared
     [(previous,)] = query(database, f"select count(*) from {SEGMENTS}__previous")
     assert previous == len(before)
     [(runs,)] = query(

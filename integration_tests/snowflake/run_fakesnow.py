@@ -1,0 +1,356 @@
+"""Build the package's SQL models on emulated Snowflake (fakesnow) with dbt-snowflake.
+
+    .venv-fakesnow/bin/python integration_tests/snowflake/run_fakesnow.py \
+        --data data/demo --cluster-model target/make_test.duckdb
+
+Runs in its own venv (requirements-fakesnow.txt): fakesnow pins its own duckdb
+and sqlglot. Steps, all against a fakesnow server on a free loopback port that
+is stopped at the end, also on failure:
+
+1. load the raw inputs of --data (parquet or csv) as text tables into
+   SEGMENTATION_CI.SEGMENTATION_RAW, as segmentation_demo/load.py does on DuckDB;
+2. load the Python model's DuckDB fit (--cluster-model: a .duckdb file holding
+   main_segmentation.segmentation__cluster_model, or a .parquet/.csv export) as
+   a fixture: fakesnow cannot run Python, so the wrapper project here copies it
+   into the model's table (macros/python_model_fixture.sql);
+3. `dbt build` of the wrapper project (the package's seeds, SQL models, data
+   and unit tests), twice: the second build takes the incremental (MERGE) and
+   previous-run paths, and a fresh `dbt test` then compares segments with the
+   previous build's. When --cluster-model is a DuckDB build of the same data,
+   the marts must equal its marts (labels per customer, rejected rows, profiles);
+4. `dbt compile` of the package's own project on the same server, without
+   any shim, and every compiled SQL model must parse with sqlglot as Snowflake.
+
+Exits non-zero with a message on the first failure. The fit must come from a
+DuckDB build on the same data, or the segment-share tests may not hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import fakesnow
+import snowflake.connector
+import sqlglot
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+DATABASE = "SEGMENTATION_CI"
+RAW_SCHEMA = "SEGMENTATION_RAW"
+FIXTURE_TABLE = "CLUSTER_MODEL_FIXTURE"
+CLUSTER_MODEL_TABLE = "main_segmentation.segmentation__cluster_model"
+PREVIOUS_RUN = "segmentation__customer_segments_v1__previous"
+INPUTS = (
+    "customers",
+    "orders",
+    "order_items",
+    "events",
+    "marketing_touches",
+    "customer_attributes",
+)
+# Captured before `import fakesnow.server` rebinds the name to the module.
+start_server = fakesnow.server
+
+
+class Failure(Exception):
+    """A step failed; the message says which and why."""
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _reader(path: Path) -> str:
+    if path.suffix == ".csv":
+        return f"read_csv('{_sql_path(path)}', header = true, all_varchar = true)"
+    return f"read_parquet('{_sql_path(path)}')"
+
+
+def _columns(duck: duckdb.DuckDBPyConnection, source: str) -> list[str]:
+    return [row[0] for row in duck.execute(f"describe select * from {source}").fetchall()]
+
+
+def _input_file(data_dir: Path, name: str) -> Path:
+    for suffix in (".parquet", ".csv"):
+        if (data_dir / f"{name}{suffix}").exists():
+            return data_dir / f"{name}{suffix}"
+    raise Failure(f"no {name}.parquet or {name}.csv in {data_dir}")
+
+
+def load_inputs(connection_kwargs: dict, duck: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
+    """Create every raw table through the Snowflake connector (all columns
+    varchar, unquoted names as a loader would), then fill it on the server's
+    DuckDB side: row-by-row inserts over HTTP would take minutes."""
+    with snowflake.connector.connect(**connection_kwargs, database=DATABASE) as con:
+        cur = con.cursor()
+        cur.execute(f"create schema if not exists {DATABASE}.{RAW_SCHEMA}")
+        for name in INPUTS:
+            source = _reader(_input_file(data_dir, name))
+            columns = _columns(duck, source)
+            cur.execute(
+                f"create or replace table {DATABASE}.{RAW_SCHEMA}.{name} ("
+                + ", ".join(f"{column} varchar" for column in columns)
+                + ")"
+            )
+            duck.execute(
+                f'insert into "{DATABASE}"."{RAW_SCHEMA}"."{name.upper()}" select '
+                + ", ".join(f'cast("{column}" as varchar)' for column in columns)
+                + f" from {source}"
+            )
+            cur.execute(f"select count(*) from {DATABASE}.{RAW_SCHEMA}.{name}")
+            print(f"loaded {RAW_SCHEMA}.{name}: {cur.fetchone()[0]:,} rows")
+
+
+def load_cluster_model(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The Python model's DuckDB output as SEGMENTATION_RAW.CLUSTER_MODEL_FIXTURE,
+    column names upper case as unquoted Snowflake identifiers are."""
+    if path.suffix == ".duckdb":
+        duck.execute(f"attach '{_sql_path(path)}' as fit_source (read_only)")
+        source = f"fit_source.{CLUSTER_MODEL_TABLE}"
+    elif path.suffix == ".csv":
+        source = f"read_csv('{_sql_path(path)}', header = true)"
+    else:
+        source = f"read_parquet('{_sql_path(path)}')"
+    try:
+        columns = _columns(duck, source)
+        duck.execute(
+            f'create or replace table "{DATABASE}"."{RAW_SCHEMA}"."{FIXTURE_TABLE}" as select '
+            + ", ".join(f'"{column}" as "{column.upper()}"' for column in columns)
+            + f" from {source}"
+        )
+        rows = duck.execute(
+            f'select count(*) from "{DATABASE}"."{RAW_SCHEMA}"."{FIXTURE_TABLE}"'
+        ).fetchone()[0]
+    except duckdb.Error as error:
+        raise Failure(f"cannot read the cluster model from {path}: {error}") from error
+    finally:
+        if path.suffix == ".duckdb":
+            duck.execute("detach fit_source")
+    if rows == 0:
+        raise Failure(f"the cluster model in {path} has no rows")
+    print(f"loaded {RAW_SCHEMA}.{FIXTURE_TABLE} from {path}: {rows} segments")
+
+
+def dbt(args: list[str], env: dict[str, str], what: str, timeout: float) -> None:
+    command = [str(Path(sys.executable).parent / "dbt"), *args]
+    print(f"\n$ dbt {' '.join(args)}", flush=True)
+    started = time.monotonic()
+    # The connector retries a server error without end, so a fakesnow crash
+    # mid-transaction would hang the run: bound it.
+    process = subprocess.Popen(command, env=env)
+    try:
+        returncode = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise Failure(f"{what} did not finish in {timeout:.0f}s (stopped)") from None
+    if returncode != 0:
+        raise Failure(f"{what} failed (dbt {args[0]}); see the dbt output above")
+    print(f"{what}: ok in {time.monotonic() - started:.0f}s", flush=True)
+
+
+def check_stability_test(
+    connection_kwargs: dict, env: dict[str, str], project: list[str], timeout: float
+) -> None:
+    """The second build kept the first's segments (pre-hook keep_previous_run)
+    under the name an unquoted Snowflake identifier resolves to; a fresh dbt
+    test then compares against it (within a build, dbt's relation cache does
+    not see a table a hook created, and the test passes with no previous run)."""
+    with snowflake.connector.connect(**connection_kwargs, database=DATABASE) as con:
+        cur = con.cursor()
+        try:
+            cur.execute(f"select count(*) from {DATABASE}.ci_segmentation.{PREVIOUS_RUN}")
+        except snowflake.connector.errors.ProgrammingError as error:
+            raise Failure(f"keep_previous_run left no {PREVIOUS_RUN}: {error}") from error
+        print(f"{PREVIOUS_RUN}: {cur.fetchone()[0]:,} rows kept from the previous build")
+    test = "customer_segments_stable_since_previous_build"
+    dbt(["test", *project, "--select", test], env, "segment stability test", timeout)
+    compiled = next((HERE / "target" / "run").rglob(f"{test}.sql"), None)
+    if compiled is None or PREVIOUS_RUN not in compiled.read_text().lower():
+        raise Failure(f"{test} did not compare with {PREVIOUS_RUN}")
+
+
+def compare_with_duckdb(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Same inputs and fit, same answers: every customer's labels, the rejected
+    rows per input and reason, and the segment profiles equal the DuckDB build's
+    (features and sizes exactly; numbers may differ in the last float digits)."""
+    duck.execute(f"attach '{_sql_path(path)}' as duckdb_build (read_only)")
+    built = f'"{DATABASE}"."CI_SEGMENTATION"'
+    checks = {
+        "segmentation__customer_segments_v1": "customer_id, segment_id, segment_name, rfm_cell, "
+        "rfm_segment, lifecycle_stage, value_tier, is_eligible, ineligibility_reason",
+        "segmentation__rejected_rows": "input_name, reason_code",
+        "segmentation__segment_profiles": "segment_id, segment_name, customer_count, trait_1, "
+        "trait_2, trait_3",
+        "segmentation__customer_features": "customer_id, order_count, recency_days, "
+        "event_count, session_count, primary_device_type, favourite_category, rfm_cell",
+    }
+    problems = []
+    try:
+        for table, columns in checks.items():
+            ours = f"select {columns} from {built}.{table.upper()}"
+            theirs = f"select {columns} from duckdb_build.main_segmentation.{table}"
+            for a, b, side in ((ours, theirs, "fakesnow"), (theirs, ours, "DuckDB")):
+                [(extra,)] = duck.execute(f"select count(*) from ({a} except all {b})").fetchall()
+                if extra:
+                    problems.append(f"{table}: {extra} rows only in the {side} build")
+    except duckdb.Error as error:
+        raise Failure(f"cannot compare with the DuckDB build {path}: {error}") from error
+    finally:
+        duck.execute("detach duckdb_build")
+    if problems:
+        raise Failure("results differ from the DuckDB build:\n  " + "\n  ".join(problems))
+    print(f"results equal the DuckDB build's ({', '.join(checks)})")
+
+
+def check_compiled_sql(target_path: Path) -> tuple[int, int]:
+    """Every SQL model of the package, compiled, parses as Snowflake SQL; so do
+    the package's data tests, compiled along."""
+    manifest = json.loads((target_path / "manifest.json").read_text())
+    nodes = [
+        node
+        for node in manifest["nodes"].values()
+        if node["package_name"] == "segmentation"
+        and node["resource_type"] in ("model", "test")
+        and node.get("language") == "sql"
+    ]
+    models = [node for node in nodes if node["resource_type"] == "model"]
+    if not models:
+        raise Failure("the compiled manifest has no SQL models")
+    problems = []
+    parsed = {"model": 0, "test": 0}
+    for node in nodes:
+        compiled = Path(node.get("compiled_path") or "")
+        if not compiled.is_absolute():
+            compiled = ROOT / compiled
+        if not node.get("compiled_path") or not compiled.is_file():
+            if node["resource_type"] == "model":
+                problems.append(f"{node['name']}: not compiled")
+            continue
+        try:
+            statements = [s for s in sqlglot.parse(compiled.read_text(), read="snowflake") if s]
+        except sqlglot.errors.SqlglotError as error:
+            problems.append(f"{node['name']}: {str(error).splitlines()[0]}")
+            continue
+        if not statements:
+            problems.append(f"{node['name']}: compiled SQL is empty")
+            continue
+        parsed[node["resource_type"]] += 1
+    if problems:
+        listed = "\n  ".join(problems)
+        raise Failure(f"compiled SQL that is not valid Snowflake SQL (sqlglot):\n  {listed}")
+    print(
+        f"sqlglot parsed {parsed['model']} of {len(models)} compiled SQL models "
+        f"(and {parsed['test']} compiled data tests) as Snowflake SQL"
+    )
+    return parsed["model"], parsed["test"]
+
+
+def run(args: argparse.Namespace) -> None:
+    data_dir = args.data.resolve()
+    cluster_model = args.cluster_model.resolve()
+    if not cluster_model.exists():
+        raise Failure(
+            f"no cluster model at {cluster_model}: build the DuckDB project first "
+            "(make dbt-test builds target/make_test.duckdb) or pass --cluster-model"
+        )
+    target_path = HERE / "target"
+    compile_target = target_path / "package_compile"
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+    with start_server(port=args.port or None) as connection_kwargs:
+        server_module = sys.modules["fakesnow.server"]
+        # One line per HTTP request, and sqlglot warnings, otherwise.
+        for name in ("uvicorn.access", "uvicorn.error", "fakesnow.server", "sqlglot"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        print(f"fakesnow server on 127.0.0.1:{connection_kwargs['port']}")
+        duck = server_module.shared_fs.duck_conn.cursor()
+        load_inputs(connection_kwargs, duck, data_dir)
+        load_cluster_model(duck, cluster_model)
+        duck.close()
+        timings["load"] = time.monotonic() - started
+
+        env = {
+            **os.environ,
+            "FAKESNOW_PORT": str(connection_kwargs["port"]),
+            "FAKESNOW_THREADS": str(args.threads),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        }
+        project = ["--project-dir", str(HERE), "--profiles-dir", str(HERE)]
+        dbt(["deps", *project], env, "dbt deps", args.timeout)
+        for build in range(1, args.builds + 1):
+            step = time.monotonic()
+            dbt(["build", *project], env, f"dbt build {build} of {args.builds}", args.timeout)
+            timings[f"build {build}"] = time.monotonic() - step
+
+        if cluster_model.suffix == ".duckdb" and not args.no_compare:
+            duck = server_module.shared_fs.duck_conn.cursor()
+            compare_with_duckdb(duck, cluster_model)
+            duck.close()
+
+        if args.builds >= 2:
+            step = time.monotonic()
+            check_stability_test(connection_kwargs, env, project, args.timeout)
+            timings["stability test"] = time.monotonic() - step
+
+        # The package's own project, no shims: what a Snowflake user compiles.
+        step = time.monotonic()
+        dbt(
+            [
+                "compile",
+                "--project-dir", str(ROOT),
+                "--profiles-dir", str(HERE),
+                "--profile", "segmentation",
+                "--target", "fakesnow",
+                "--target-path", str(compile_target),
+                "--log-path", str(HERE / "logs"),
+                "--select", "resource_type:model", "resource_type:test",
+            ],
+            env,
+            "dbt compile of the package for Snowflake",
+            args.timeout,
+        )  # fmt: skip
+        timings["compile"] = time.monotonic() - step
+    check_compiled_sql(compile_target)
+    timings["total"] = time.monotonic() - started
+    print("timings: " + ", ".join(f"{k} {v:.0f}s" for k, v in timings.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "demo")
+    parser.add_argument(
+        "--cluster-model",
+        type=Path,
+        default=ROOT / "target" / "make_test.duckdb",
+        help=f"a DuckDB file with {CLUSTER_MODEL_TABLE}, or its .parquet/.csv export",
+    )
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--builds", type=int, default=2, help="builds in a row; 2 runs merges")
+    parser.add_argument(
+        "--no-compare",
+        action="store_true",
+        help="skip comparing the marts with those of the --cluster-model DuckDB build",
+    )
+    parser.add_argument("--timeout", type=float, default=900, help="seconds for each dbt command")
+    args = parser.parse_args(argv)
+    try:
+        run(args)
+    except Failure as failure:
+        print(f"\nFAILED: {failure}", file=sys.stderr)
+        return 1
+    print("\nOK: the package's SQL models build and test on fakesnow and compile to Snowflake SQL")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
