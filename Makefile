@@ -26,11 +26,16 @@ help:
 	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
 	@echo "make bench  benchmarks at 1M customers: generator, then the feature build (time and memory)"
 
+# A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
+define make_venv
+	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip
+	$(1)/bin/python -m pip install --quiet -r $(2)
+	@touch $(1)/.installed
+endef
+
 $(STAMP): requirements.txt
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	@touch $@
+	$(call make_venv,$(VENV),requirements.txt)
 
 $(DEMO_DATA)/manifest.json: $(STAMP) segmentation_demo/generate.py
 	$(BIN)/python -m segmentation_demo.generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) \
@@ -69,10 +74,7 @@ SNOWPARK_STAMP := $(SNOWPARK_VENV)/.installed
 ENGINE_FIXTURE := target/engine_fixture
 
 $(SNOWPARK_STAMP): requirements-snowpark.txt
-	@test -x $(SNOWPARK_VENV)/bin/python || $(PYTHON) -m venv $(SNOWPARK_VENV)
-	$(SNOWPARK_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SNOWPARK_VENV)/bin/python -m pip install --quiet -r requirements-snowpark.txt
-	@touch $@
+	$(call make_venv,$(SNOWPARK_VENV),requirements-snowpark.txt)
 
 # The cluster model under Snowpark local testing (pandas 2), against the DuckDB
 # build that dbt-test made: same fit, same segment for every customer.
@@ -85,10 +87,7 @@ FAKESNOW_VENV := .venv-fakesnow
 FAKESNOW_STAMP := $(FAKESNOW_VENV)/.installed
 
 $(FAKESNOW_STAMP): requirements-fakesnow.txt
-	@test -x $(FAKESNOW_VENV)/bin/python || $(PYTHON) -m venv $(FAKESNOW_VENV)
-	$(FAKESNOW_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(FAKESNOW_VENV)/bin/python -m pip install --quiet -r requirements-fakesnow.txt
-	@touch $@
+	$(call make_venv,$(FAKESNOW_VENV),requirements-fakesnow.txt)
 
 # Every SQL model and test with dbt-snowflake on emulated Snowflake (fakesnow on
 # loopback), the Python model's fit taken from dbt-test's DuckDB build; then
