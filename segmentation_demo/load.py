@@ -22,7 +22,16 @@ INPUTS = (
 )
 
 
-def _reader(path: Path) -> str:
+def input_file(data_dir: Path, name: str) -> Path:
+    """The generated file of input `name` in `data_dir` (csv or parquet)."""
+    files = [f for f in sorted(data_dir.glob(f"{name}.*")) if f.suffix in (".csv", ".parquet")]
+    if not files:
+        raise FileNotFoundError(f"no {name}.csv or {name}.parquet in {data_dir}")
+    return files[0]
+
+
+def file_reader(path: Path) -> str:
+    """DuckDB table function reading a generated file, CSV columns as text."""
     quoted = str(path).replace("'", "''")
     if path.suffix == ".csv":
         return f"read_csv('{quoted}', header = true, all_varchar = true)"
@@ -35,13 +44,8 @@ def load(data_dir: Path, database: Path, schema: str = "segmentation_raw") -> di
     with duckdb.connect(str(database)) as con:
         con.execute(f'create schema if not exists "{schema}"')
         for name in INPUTS:
-            files = sorted(data_dir.glob(f"{name}.*"))
-            files = [f for f in files if f.suffix in (".csv", ".parquet")]
-            if not files:
-                raise FileNotFoundError(f"no {name}.csv or {name}.parquet in {data_dir}")
-            con.execute(
-                f'create or replace table "{schema}"."{name}" as select * from {_reader(files[0])}'
-            )
+            reader = file_reader(input_file(data_dir, name))
+            con.execute(f'create or replace table "{schema}"."{name}" as select * from {reader}')
             row = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
             counts[name] = int(row[0]) if row else 0
     return counts

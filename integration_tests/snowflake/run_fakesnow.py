@@ -43,19 +43,16 @@ import sqlglot
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+# The demo loader's input list and file readers (it needs only duckdb).
+from segmentation_demo.load import INPUTS, file_reader, input_file  # noqa: E402
+
 DATABASE = "SEGMENTATION_CI"
 RAW_SCHEMA = "SEGMENTATION_RAW"
 FIXTURE_TABLE = "CLUSTER_MODEL_FIXTURE"
 CLUSTER_MODEL_TABLE = "main_segmentation.segmentation__cluster_model"
 PREVIOUS_RUN = "segmentation__customer_segments_v1__previous"
-INPUTS = (
-    "customers",
-    "orders",
-    "order_items",
-    "events",
-    "marketing_touches",
-    "customer_attributes",
-)
 # Captured before `import fakesnow.server` rebinds the name to the module.
 start_server = fakesnow.server
 
@@ -68,21 +65,8 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _reader(path: Path) -> str:
-    if path.suffix == ".csv":
-        return f"read_csv('{_sql_path(path)}', header = true, all_varchar = true)"
-    return f"read_parquet('{_sql_path(path)}')"
-
-
 def _columns(duck: duckdb.DuckDBPyConnection, source: str) -> list[str]:
     return [row[0] for row in duck.execute(f"describe select * from {source}").fetchall()]
-
-
-def _input_file(data_dir: Path, name: str) -> Path:
-    for suffix in (".parquet", ".csv"):
-        if (data_dir / f"{name}{suffix}").exists():
-            return data_dir / f"{name}{suffix}"
-    raise Failure(f"no {name}.parquet or {name}.csv in {data_dir}")
 
 
 def load_inputs(connection_kwargs: dict, duck: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
@@ -93,7 +77,10 @@ def load_inputs(connection_kwargs: dict, duck: duckdb.DuckDBPyConnection, data_d
         cur = con.cursor()
         cur.execute(f"create schema if not exists {DATABASE}.{RAW_SCHEMA}")
         for name in INPUTS:
-            source = _reader(_input_file(data_dir, name))
+            try:
+                source = file_reader(input_file(data_dir, name))
+            except FileNotFoundError as error:
+                raise Failure(str(error)) from error
             columns = _columns(duck, source)
             cur.execute(
                 f"create or replace table {DATABASE}.{RAW_SCHEMA}.{name} ("
@@ -162,8 +149,7 @@ def check_stability_test(
 ) -> None:
     """The second build kept the first's segments (pre-hook keep_previous_run)
     under the name an unquoted Snowflake identifier resolves to; a fresh dbt
-    test then compares against it (within a build, dbt's relation cache does
-    not see a table a hook created, and the test passes with no previous run)."""
+    test then compares against it, and its compiled SQL must name that table."""
     with snowflake.connector.connect(**connection_kwargs, database=DATABASE) as con:
         cur = con.cursor()
         try:

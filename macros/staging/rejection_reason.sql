@@ -7,10 +7,11 @@
 {% macro rejection_reason(input_name, key_columns=[], extra_checks=[]) %}
     {%- set columns = segmentation.input_contract()[input_name]['columns'] -%}
     {%- set checks = [] -%}
-    {#- A PII column's value is not quoted in the message (see pii_redacted). -#}
+    {#- A redacted PII column's value is not quoted in the message. -#}
+    {%- set redacted = segmentation.redacted_columns(input_name) -%}
     {%- set shown = {} -%}
     {%- for column in columns -%}
-        {%- do shown.update({column['name']: "'(redacted)'" if segmentation.pii_redacted(column)
+        {%- do shown.update({column['name']: "'(redacted)'" if column['name'] in redacted
             else column['name'] ~ '_raw'}) -%}
     {%- endfor -%}
     {%- for name in key_columns -%}

@@ -14,11 +14,9 @@
     Unparseable text casts to null here and `rejection_reason` reports it. -#}
 {% macro typed_columns(input_name) %}
     {%- set columns = segmentation.input_contract()[input_name]['columns'] %}
-    {%- set redacted = [] %}
-    {%- for column in columns if segmentation.pii_redacted(column) %}
-        {%- do redacted.append(column['name']) %}
-    {%- endfor %}
-        {{ segmentation.raw_values_json(columns | map(attribute='name') | list, '_raw', redacted) }} as raw_values,
+        {{ segmentation.raw_values_json(
+            columns | map(attribute='name') | list, '_raw', segmentation.redacted_columns(input_name)
+        ) }} as raw_values,
     {%- for column in columns %}
         {% if column['kind'] == 'string' -%}
             {{ column['name'] }}_raw as {{ column['name'] }}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pytest
@@ -17,6 +20,15 @@ from segmentation_demo.generate import generate
 from segmentation_demo.load import load
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a file that is not on the path (a dbt Python model, a script)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses resolve annotations through it
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass

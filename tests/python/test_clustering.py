@@ -3,7 +3,6 @@ builds are deterministic, and segment identities survive new data."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, query, run_dbt
+from conftest import ROOT, load_module, query, run_dbt
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
@@ -28,11 +27,7 @@ PLANTED = len([p for p in PERSONAS if p.name != "prospect"])  # prospects never 
 
 
 def load_model_module():
-    path = ROOT / "python_models" / "segmentation__cluster_model.py"
-    spec = importlib.util.spec_from_file_location("cluster_model", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(ROOT / "python_models" / "segmentation__cluster_model.py", "cluster_model")
 
 
 def frame(database: Path, sql: str) -> pd.DataFrame:

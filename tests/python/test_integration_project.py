@@ -5,11 +5,10 @@ every generic test of the package is shown passing and failing on fixtures."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, query, run_dbt
+from conftest import ROOT, load_module, query, run_dbt
 from dbt.cli.main import dbtRunner
 
 PROJECT = ROOT / "integration_tests"
@@ -31,17 +30,10 @@ EXPECTED = "tag:expect_failure tag:expect_warning"
 SEGMENTS = "main_segmentation.segmentation__customer_segments_v1"
 
 
-def _load_shop():
-    spec = importlib.util.spec_from_file_location("load_shop", PROJECT / "load_shop.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load_shop
-
-
 @pytest.fixture(scope="module")
 def shop_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = tmp_path_factory.mktemp("shop") / "shop_landing.duckdb"
-    _load_shop()(database, customers=800, seed=5)
+    load_module(PROJECT / "load_shop.py", "load_shop").load_shop(database, customers=800, seed=5)
     outcome = dbtRunner().invoke(
         ["deps", "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT)]
     )
