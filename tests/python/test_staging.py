@@ -114,6 +114,32 @@ def test_rejected_rows_carry_readable_reasons_and_raw_values(built) -> None:
         assert values, input_name
 
 
+PII = ("email", "birth_date", "postal_code")
+
+
+def _rejected_customer_values(database: Path) -> list[dict]:
+    rows = query(database, f"select raw_values from {REJECTED} where input_name = 'customers'")
+    return [json.loads(raw_values) for (raw_values,) in rows]
+
+
+def test_pii_is_redacted_in_rejected_rows(built, generated_inputs: Inputs, tmp_path: Path) -> None:
+    database, _ = built
+    redacted = _rejected_customer_values(database)
+    assert redacted and all(values[c] in (None, "(redacted)") for values in redacted for c in PII)
+    assert any(values["email"] == "(redacted)" for values in redacted)
+    [(leaks,)] = query(database, f"select count(*) from {REJECTED} where reason_message like '%@%'")
+    assert leaks == 0
+    # Switched off, the audit shows the values as they arrived.
+    plain = generated_inputs.fresh_copy(tmp_path / "plain.duckdb")
+    run = run_dbt(
+        ["run", "--select", "+segmentation__rejected_rows"],
+        plain,
+        variables={"segmentation__redact_pii_in_rejected_rows": False},
+    )
+    assert run.success, run.messages()
+    assert any("@" in (values["email"] or "") for values in _rejected_customer_values(plain))
+
+
 def test_rebuild_gives_identical_tables(built, tmp_path: Path) -> None:
     database, _ = built
     checksum = "select count(*), sum(hash(t)) from {} as t"  # order-free fingerprint of rows
