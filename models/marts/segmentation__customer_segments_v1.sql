@@ -56,7 +56,7 @@ final as (
         assignments.is_eligible,
         -- dates and timestamps
         features.as_of_date,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }}) as segmented_at
+        {{ segmentation.run_timestamp() }} as segmented_at
     from features
     inner join assignments
         on features.customer_id = assignments.customer_id
