@@ -1,0 +1,101 @@
+-- One row per audience: every cluster segment, RFM segment and lifecycle stage
+-- a customer has ever held (kept when it empties, so a CRM audience does not
+-- vanish), and every user-defined audience of the definitions seed.
+{%- set priorities = var('segmentation__audience_priorities', {}) or {} %}
+{%- set default_share = var('segmentation__holdout_share', 0.1) %}
+
+with
+
+definitions as (
+    select * from {{ segmentation.config_relation('segmentation__audience_definitions', 'audience_definitions') }}
+),
+
+labels_seen as (
+    select distinct
+        label_kind,
+        label
+    from {{ ref('segmentation__customer_labels_snapshot') }}
+    where label is not null
+        and label_kind != 'audience'
+),
+
+segment_names as (
+    select * from {{ ref('int_segmentation__segment_names') }}
+),
+
+segment_profiles as (
+    select * from {{ ref('segmentation__segment_profiles') }}
+),
+
+built_in as (
+    select
+        labels_seen.label_kind,
+        labels_seen.label,
+        case labels_seen.label_kind
+            when 'cluster_segment' then coalesce(segment_profiles.segment_name, segment_names.segment_name)
+            else labels_seen.label
+        end as audience_name,
+        case labels_seen.label_kind
+            when 'cluster_segment' then coalesce(segment_profiles.segment_description, segment_names.segment_description)
+            when 'rfm_segment' then 'Customers in the RFM segment ' || labels_seen.label || '.'
+            else 'Customers in the lifecycle stage ' || labels_seen.label || '.'
+        end as audience_description,
+        cast(null as {{ dbt.type_int() }}) as priority,
+        cast(null as {{ segmentation.type_double() }}) as holdout_share,
+        false as is_user_defined
+    from labels_seen
+    left join segment_profiles
+        on labels_seen.label_kind = 'cluster_segment'
+        and labels_seen.label = cast(segment_profiles.segment_id as {{ dbt.type_string() }})
+    left join segment_names
+        on labels_seen.label_kind = 'cluster_segment'
+        and labels_seen.label = cast(segment_names.segment_id as {{ dbt.type_string() }})
+),
+
+user_defined as (
+    select
+        'audience' as label_kind,
+        cast(audience_key as {{ dbt.type_string() }}) as label,
+        audience_name,
+        audience_description,
+        cast(priority as {{ dbt.type_int() }}) as priority,
+        cast(holdout_share as {{ segmentation.type_double() }}) as holdout_share,
+        true as is_user_defined
+    from definitions
+),
+
+audiences as (
+    select * from built_in
+    union all
+    select * from user_defined
+),
+
+final as (
+    select
+        -- ids
+        audiences.label_kind || ':' || audiences.label as audience_id,
+        -- strings
+        audiences.label_kind,
+        audiences.label,
+        coalesce(audiences.audience_name, audiences.label) as audience_name,
+        audiences.audience_description,
+        -- numbers
+        {%- if priorities %}
+        coalesce(
+            audiences.priority,
+            case audiences.label_kind || ':' || audiences.label
+                {%- for audience_id, priority in priorities.items() | sort %}
+                when '{{ audience_id | replace("'", "''") }}' then {{ priority | int }}
+                {%- endfor %}
+            end
+        ) as priority,
+        {%- else %}
+        audiences.priority,
+        {%- endif %}
+        coalesce(audiences.holdout_share, {{ default_share }}) as holdout_share,
+        -- booleans
+        audiences.is_user_defined
+    from audiences
+)
+
+select * from final
