@@ -84,7 +84,7 @@ def check(manifest: dict, catalog: dict) -> Report:
     nodes = [
         node
         for node in manifest["nodes"].values()
-        if node["package_name"] == PACKAGE and node["resource_type"] in {"model", "seed"}
+        if node["package_name"] == PACKAGE and node["resource_type"] in {"model", "seed", "snapshot"}
     ]
     pii_columns = {
         name
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in report.problems:
         print(f"FAIL {problem}")
     print(
-        f"{report.nodes} models and seeds, {report.columns} columns "
+        f"{report.nodes} models, seeds and snapshots, {report.columns} columns "
         f"({report.columns_documented} documented); {report.models_with_primary_key} of "
         f"{report.models} models with a primary-key test, {report.models_exempt} keyless "
         f"by design with the reason in meta; {len(report.problems)} problems"

@@ -31,7 +31,7 @@
                 "segmentation: " ~ where ~ " has no conditions; an audience of everyone is not allowed.") }}
         {%- endif %}
         {%- set predicates = [] %}
-        {%- for condition in modules.re.split('\s+and\s+', row[1] | trim, flags=modules.re.I) %}
+        {%- for condition in modules.re.split('\\s+and\\s+', row[1] | trim, flags=modules.re.I) %}
             {%- do predicates.append(segmentation.audience_predicate(condition, by_name, where)) %}
         {%- endfor %}
         {%- do audiences.append({'key': key, 'predicate': predicates | join(' and ')}) %}
@@ -43,7 +43,7 @@
 {#- One condition of an audience as SQL. -#}
 {% macro audience_predicate(condition, by_name, where) %}
     {%- set match = modules.re.match(
-        '^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(is\s+not\s+null|is\s+null|not\s+in|in|<=|>=|!=|<>|=|<|>)\s*(.*?)\s*$',
+        '^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(is\\s+not\\s+null|is\\s+null|not\\s+in|in|<=|>=|!=|<>|=|<|>)\\s*(.*?)\\s*$',
         condition, modules.re.I) %}
     {%- if not match %}
         {{ exceptions.raise_compiler_error(
@@ -51,7 +51,7 @@
             ~ "'. Write `<column> <operator> <value>` with one of = != < <= > >= in (...) not in (...) is null, is not null, joined by `and`.") }}
     {%- endif %}
     {%- set name = match.group(1) | lower %}
-    {%- set operator = modules.re.sub('\s+', ' ', match.group(2) | lower) %}
+    {%- set operator = modules.re.sub('\\s+', ' ', match.group(2) | lower) %}
     {%- set value = match.group(3) %}
     {%- if name not in by_name %}
         {{ exceptions.raise_compiler_error(
@@ -91,7 +91,7 @@
     {%- endif %}
     {%- set dtype = column.dtype | lower %}
     {%- if column.is_number() or column.is_float() or column.is_integer() or column.is_numeric() %}
-        {%- if not modules.re.match('^-?[0-9]+(\.[0-9]+)?$', text) %}
+        {%- if not modules.re.match('^-?[0-9]+([.][0-9]+)?$', text) %}
             {{ exceptions.raise_compiler_error(
                 "segmentation: " ~ where ~ ": '" ~ column.name ~ "' is a number, but '" ~ text
                 ~ "' in '" ~ condition ~ "' is not.") }}

@@ -1,0 +1,315 @@
+"""Activation: membership history, the changes-only feed, audiences and holdouts,
+over builds with changed data in between, an unchanged build and a full rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import Inputs, query, run_dbt
+
+MARTS = "main_segmentation"
+SEGMENTS = f"{MARTS}.segmentation__customer_segments_v1"
+HISTORY = f"{MARTS}.segmentation__segment_membership_history"
+CHANGES = f"{MARTS}.segmentation__sync_changes"
+TRANSITIONS = f"{MARTS}.segmentation__segment_transitions"
+MEMBERSHIPS = f"{MARTS}.segmentation__audience_memberships"
+AUDIENCES = f"{MARTS}.segmentation__audiences"
+CURRENT = f"{MARTS}.segmentation__sync_current_state"
+CUSTOM = "main_segmentation_intermediate.int_segmentation__custom_audience_members"
+KINDS = {"cluster_segment": "segment_id", "rfm_segment": "rfm_segment", "lifecycle_stage": "lifecycle_stage"}
+
+LEAVER = "C0000010"  # deleted from the customers input
+NEWCOMER = "C9990001"  # a new customer with orders
+EMPTIED = "C0000020"  # every order deleted: no longer clustered
+
+
+def frame(database: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(database)) as con:
+        return con.execute(sql).df()
+
+
+def labels(database: Path) -> pd.DataFrame:
+    """Every customer's labels, one row per (customer, slot), read from the public
+    segment mart and the custom audiences: what history and changes must follow."""
+    segments = frame(database, f"select * from {SEGMENTS}")
+    parts = []
+    for kind, column in KINDS.items():
+        part = segments[["customer_id", column]].dropna()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "customer_id": part["customer_id"],
+                    "label_kind": kind,
+                    "slot": kind,
+                    "label": part[column].map(lambda v: str(int(v)) if kind == "cluster_segment" else v),
+                }
+            )
+        )
+    custom = frame(database, f"select customer_id, audience_key from {CUSTOM}")
+    parts.append(
+        pd.DataFrame(
+            {
+                "customer_id": custom["customer_id"],
+                "label_kind": "audience",
+                "slot": "audience:" + custom["audience_key"],
+                "label": custom["audience_key"],
+            }
+        )
+    )
+    return pd.concat(parts, ignore_index=True)
+
+
+def run_time(database: Path) -> pd.Timestamp:
+    [(at,)] = query(database, f"select max(segmented_at) from {SEGMENTS}")
+    return pd.Timestamp(at)
+
+
+@dataclass
+class Build:
+    labels: pd.DataFrame
+    at: pd.Timestamp
+    history: pd.DataFrame
+    changes: pd.DataFrame
+    memberships: pd.DataFrame
+
+
+def build(database: Path, work: Path, *args: str) -> Build:
+    run = run_dbt(["build", *args], database, work_dir=work)
+    assert run.success, run.messages()
+    return Build(
+        labels(database),
+        run_time(database),
+        frame(database, f"select * from {HISTORY}"),
+        frame(database, f"select * from {CHANGES}"),
+        frame(database, f"select * from {MEMBERSHIPS}"),
+    )
+
+
+def change_data(database: Path) -> None:
+    """One customer leaves, one arrives with orders, one loses every order,
+    and a few buy again (inside the old as-of date, so others keep recency)."""
+    with duckdb.connect(str(database)) as con:
+        [(last,)] = con.execute(
+            "select max(ordered_at) from segmentation_raw.orders where ordered_at < '2027'"
+        ).fetchall()
+        con.execute("delete from segmentation_raw.customers where customer_id = ?", [LEAVER])
+        con.execute("delete from segmentation_raw.orders where customer_id = ?", [EMPTIED])
+        con.execute(
+            """
+            insert into segmentation_raw.customers
+            select ? as customer_id, 'new@example.com', signup_at, birth_date, gender, income,
+                   education, occupation, country, region, city, postal_code, acquisition_channel
+            from segmentation_raw.customers where customer_id = 'C0000001'
+            """,
+            [NEWCOMER],
+        )
+        con.execute(
+            """
+            insert into segmentation_raw.orders
+            select 'NEW' || customer_id || '-' || n, customer_id, ?, '2400.00', '0', 'web', 'completed'
+            from (values (?), ('C0000030'), ('C0000031'), ('C0000032'), ('C0000033')) as buyers(customer_id),
+                 range(6) as orders(n)
+            """,
+            [last, NEWCOMER],
+        )
+
+
+def expected_history(first: Build, second: Build) -> pd.DataFrame:
+    """History after two builds, from the labels alone."""
+    key = ["customer_id", "slot"]
+    both = first.labels.merge(second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2"))
+    rows = []
+    for row in both.itertuples():
+        before, after = row.label_1, row.label_2
+        if isinstance(before, str):
+            ends = None if before == after else second.at
+            rows.append((row.customer_id, row.label_kind, before, first.at, ends))
+        if isinstance(after, str) and before != after:
+            rows.append((row.customer_id, row.label_kind, after, second.at, None))
+    return _sorted(pd.DataFrame(rows, columns=["customer_id", "label_kind", "label", "valid_from", "valid_to"]))
+
+
+def _sorted(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table["valid_to"] = pd.to_datetime(table["valid_to"])
+    table["valid_from"] = pd.to_datetime(table["valid_from"])
+    order = ["customer_id", "label_kind", "label", "valid_from"]
+    return table.sort_values(order).reset_index(drop=True)[[*order, "valid_to"]]
+
+
+@pytest.fixture(scope="module")
+def builds(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("activation")
+    database = generated_inputs.fresh_copy(work / "activation.duckdb")
+    first = build(database, work)
+    change_data(database)
+    second = build(database, work)
+    third = build(database, work)
+    transitions = frame(database, f"select * from {TRANSITIONS}")
+    current = frame(database, f"select * from {CURRENT}")
+    rebuilt = build(database, work, "--full-refresh")
+    return {
+        "first": first,
+        "second": second,
+        "third": third,
+        "rebuilt": rebuilt,
+        "transitions": transitions,
+        "current": current,
+        "database": database,
+    }
+
+
+def test_planted_changes_happened(builds: dict) -> None:
+    before = builds["first"].labels.groupby("customer_id")["slot"].apply(set)
+    after = builds["second"].labels.groupby("customer_id")["slot"].apply(set)
+    assert LEAVER in before.index and LEAVER not in after.index
+    assert NEWCOMER not in before.index and "cluster_segment" in after[NEWCOMER]
+    assert "cluster_segment" in before[EMPTIED] and "cluster_segment" not in after[EMPTIED]
+
+
+def test_history_is_exact_after_a_change(builds: dict) -> None:
+    first, second = builds["first"], builds["second"]
+    expected = expected_history(first, second)
+    actual = _sorted(second.history)
+    pd.testing.assert_frame_equal(actual, expected)
+    # Unchanged customers have one row, still open, from the first build.
+    moved = set(second.changes.loc[second.changes["changed_at"] == second.at, "customer_id"])
+    untouched = second.history[~second.history["customer_id"].isin(moved)]
+    assert len(untouched) > 0
+    assert (untouched["valid_from"] == first.at).all() and untouched["valid_to"].isna().all()
+    # The leaver's labels are all closed at the second build.
+    leaver = second.history[second.history["customer_id"] == LEAVER]
+    assert len(leaver) == 3 and (leaver["valid_to"] == second.at).all() and not leaver["is_current"].any()
+
+
+def test_change_feed_holds_exactly_the_changed_labels(builds: dict) -> None:
+    first, second = builds["first"], builds["second"]
+    key = ["customer_id", "slot"]
+    both = first.labels.merge(second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2"))
+    differ = both[both["label_1"].fillna("") != both["label_2"].fillna("")]
+    expected = {
+        (r.customer_id, r.label_kind, _text(r.label_1), _text(r.label_2), _change_type(r.label_1, r.label_2))
+        for r in differ.itertuples()
+    }
+    feed = second.changes[second.changes["changed_at"] == second.at]
+    actual = {
+        (r.customer_id, r.label_kind, _text(r.old_label), _text(r.new_label), r.change_type)
+        for r in feed.itertuples()
+    }
+    assert len(feed) == len(actual)  # one row per changed label
+    assert actual == expected
+    kinds = {change[4] for change in actual}
+    assert kinds == {"entered", "exited", "moved"}, kinds
+    assert (LEAVER, "cluster_segment") in {(c[0], c[1]) for c in actual if c[4] == "exited"}
+    assert (NEWCOMER, "cluster_segment") in {(c[0], c[1]) for c in actual if c[4] == "entered"}
+    # Changes recorded by the first build keep their keys and values.
+    earlier = second.changes[second.changes["changed_at"] == first.at].sort_values("change_id")
+    pd.testing.assert_frame_equal(
+        _plain(earlier), _plain(first.changes.sort_values("change_id"))
+    )
+    # The first build records every label as entered.
+    assert (first.changes["change_type"] == "entered").all()
+    assert len(first.changes) == len(first.labels)
+
+
+def test_a_build_without_data_changes_adds_no_change_and_no_history(builds: dict) -> None:
+    second, third = builds["second"], builds["third"]
+    assert third.at > second.at
+    assert (third.changes["changed_at"] == third.at).sum() == 0
+    pd.testing.assert_frame_equal(
+        third.changes.sort_values("change_id").reset_index(drop=True),
+        second.changes.sort_values("change_id").reset_index(drop=True),
+    )
+    pd.testing.assert_frame_equal(_sorted(third.history), _sorted(second.history))
+
+
+def _memberships(found: Build) -> pd.DataFrame:
+    columns = ["audience_id", "customer_id", "is_holdout", "entered_at"]
+    return found.memberships[columns].sort_values(columns[:2]).reset_index(drop=True)
+
+
+def test_holdouts_are_stable_across_runs_and_a_full_rebuild(builds: dict) -> None:
+    second, third, rebuilt = (_memberships(builds[n]) for n in ("second", "third", "rebuilt"))
+    pd.testing.assert_frame_equal(third, second)
+    pd.testing.assert_frame_equal(rebuilt, second)  # the snapshot survives --full-refresh
+    # Customers who stayed in an audience keep their flag from the first build.
+    first = _memberships(builds["first"])
+    kept = first.merge(second, on=["audience_id", "customer_id"], suffixes=("_1", "_2"))
+    assert len(kept) > 0.9 * len(first)
+    assert (kept["is_holdout_1"] == kept["is_holdout_2"]).all()
+
+
+def test_holdout_is_the_documented_hash(builds: dict) -> None:
+    """Recomputed outside the warehouse: md5('segmentation|<audience>|<customer>')."""
+    database = builds["database"]
+    shares = dict(query(database, f"select audience_id, holdout_share from {AUDIENCES}"))
+    members = _memberships(builds["rebuilt"])
+
+    def held_out(row) -> bool:
+        digest = hashlib.md5(f"segmentation|{row.audience_id}|{row.customer_id}".encode()).hexdigest()
+        return int(digest[:4], 16) / 65536 < shares[row.audience_id]
+
+    recomputed = [held_out(row) for row in members.itertuples()]
+    assert recomputed == members["is_holdout"].tolist()
+    share = members["is_holdout"].mean()
+    assert 0.06 <= share <= 0.16, share  # mostly 10%, app_adoption 20%
+
+
+def test_transitions_count_every_customer_once_per_run(builds: dict) -> None:
+    transitions = builds["transitions"]
+    second = builds["second"]
+    at_second = transitions[transitions["run_at"] == second.at]
+    assert (at_second["previous_run_at"] == builds["first"].at).all()
+    before = builds["first"].labels
+    after = second.labels
+    for kind in KINDS:
+        rows = at_second[at_second["label_kind"] == kind]
+        # The 'from' side adds up to the customers who had a label before, the
+        # 'to' side to those who have one after.
+        assert rows.loc[rows["from_label"].notna(), "customer_count"].sum() == (before["label_kind"] == kind).sum()
+        assert rows.loc[rows["to_label"].notna(), "customer_count"].sum() == (after["label_kind"] == kind).sum()
+    moved = at_second[at_second["transition_type"] != "stayed"]
+    feed = second.changes[(second.changes["changed_at"] == second.at) & (second.changes["label_kind"] != "audience")]
+    assert moved["customer_count"].sum() == len(feed)
+
+
+def test_audiences_and_current_state(builds: dict) -> None:
+    database = builds["database"]
+    audiences = frame(database, f"select * from {AUDIENCES}").set_index("audience_id")
+    members = builds["rebuilt"].memberships
+    counts = members.groupby("audience_id").size()
+    assert (audiences.loc[counts.index, "member_count"] == counts).all()
+    assert {"audience:vip_win_back", "audience:second_order_nudge", "audience:app_adoption"} <= set(audiences.index)
+    assert audiences.loc["audience:app_adoption", "holdout_share"] == pytest.approx(0.2)
+    # One priority audience at most per customer, and only ranked audiences win.
+    priority = members[members["is_priority_audience"]]
+    assert priority["customer_id"].is_unique
+    assert audiences.loc[priority["audience_id"].unique(), "priority"].notna().all()
+    current = builds["current"]
+    assert current["customer_id"].is_unique
+    assert set(current["customer_id"]) == set(builds["second"].labels["customer_id"])
+    assert LEAVER not in set(current["customer_id"])
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """Object columns with None for missing: an all-null column reads back as
+    object, the same column with values as a string dtype."""
+    table = table.reset_index(drop=True).astype(object)
+    return table.where(table.notna(), None)
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _change_type(before, after) -> str:
+    if not isinstance(before, str):
+        return "entered"
+    if not isinstance(after, str):
+        return "exited"
+    return "moved"
