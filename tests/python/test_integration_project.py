@@ -70,6 +70,35 @@ def test_builds_with_every_optional_input(full_build) -> None:
         "select count(session_count) from main_segmentation.segmentation__customer_features",
     )
     assert sessions > 0
+    # The project's own audience definitions replace the package's examples.
+    audiences = dict(
+        query(
+            database,
+            "select audience_id, member_count from main_segmentation.segmentation__audiences "
+            "where audience_kind = 'audience'",
+        )
+    )
+    assert set(audiences) == {
+        "audience:big_spenders",
+        "audience:weekend_regulars",
+        "audience:not_yet_clustered",
+    }
+    assert all(count > 0 for count in audiences.values()), audiences
+
+
+def test_an_audience_on_an_unknown_column_stops_the_build_with_a_clear_message(full_build) -> None:
+    database, _ = full_build
+    run = run_dbt(
+        ["run", "--select", "int_segmentation__custom_audience_members"],
+        database,
+        variables={"segmentation__audience_definitions": "audiences_with_unknown_column"},
+        project_dir=PROJECT,
+    )
+    assert not run.success
+    message = run.messages()
+    assert "audience 'broken'" in message, message
+    assert "names 'lifetime_value', which is not a column" in message, message
+    assert "monetary_total" in message  # the columns it could use are listed
 
 
 def test_builds_with_only_customers_and_orders(
