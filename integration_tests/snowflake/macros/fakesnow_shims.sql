@@ -43,6 +43,18 @@
 {% endmacro %}
 
 
+
+{#- The same gap in the snapshot's MERGE (snowflake__snapshot_merge_sql calls
+    this by its bare name): the inserted values, qualified with the source. -#}
+{% macro default__snapshot_merge_sql(target, source, insert_cols) %}
+    {%- set merge = dbt.default__snapshot_merge_sql(target, source, insert_cols) -%}
+    {%- set qualified = [] -%}
+    {%- for column in insert_cols -%}
+        {%- do qualified.append('DBT_INTERNAL_SOURCE.' ~ column) -%}
+    {%- endfor -%}
+    {{ return(merge.rsplit('values', 1)[0] ~ 'values (' ~ qualified | join(', ') ~ ')') }}
+{% endmacro %}
+
 {#- fakesnow builds OBJECT_CONSTRUCT_KEEP_NULL with json_group_object, whose
     key order varies from row to row (Snowflake's objects are ordered), so
     identical rows got different raw_values and exact duplicate events were
