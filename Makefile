@@ -65,7 +65,7 @@ dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --quiet
 	$(BIN)/python scripts/check_project.py --target-dir target
-	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models tests
+	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models snapshots tests
 
 # The engines' own venvs: Snowpark runs on pandas 2 (Snowflake's runtime), so it
 # cannot share .venv (pandas 3).

@@ -84,7 +84,8 @@ def check(manifest: dict, catalog: dict) -> Report:
     nodes = [
         node
         for node in manifest["nodes"].values()
-        if node["package_name"] == PACKAGE and node["resource_type"] in {"model", "seed", "snapshot"}
+        if node["package_name"] == PACKAGE
+        and node["resource_type"] in {"model", "seed", "snapshot"}
     ]
     pii_columns = {
         name

@@ -39,7 +39,7 @@ select
     open_labels.label_slot,
     cast(null as {{ dbt.type_string() }}) as label,
     coalesce(
-        (select max(current_labels.labelled_at) from current_labels),
+        (select max(labels_now.labelled_at) from current_labels as labels_now),
         {{ segmentation.run_timestamp() }}
     ) as labelled_at
 from {{ this }} as open_labels

@@ -20,7 +20,8 @@ memberships as (
         history.audience_id,
         history.valid_from as entered_at,
         audiences.priority,
-        {{ segmentation.is_holdout('history.customer_id', 'history.audience_id', 'audiences.holdout_share') }} as is_holdout
+        {{ segmentation.is_holdout('history.customer_id', 'history.audience_id', 'audiences.holdout_share') }}
+            as is_holdout
     from history
     inner join audiences
         on history.audience_id = audiences.audience_id
@@ -30,8 +31,9 @@ ranked as (
     select
         memberships.*,
         row_number() over (
-            partition by customer_id
-            order by case when priority is null then 1 else 0 end, priority, audience_id
+            partition by memberships.customer_id
+            order by
+                case when memberships.priority is null then 1 else 0 end, memberships.priority, memberships.audience_id
         ) as priority_rank
     from memberships
 ),

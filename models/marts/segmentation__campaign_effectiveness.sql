@@ -77,7 +77,7 @@ groups as (
     cross join campaigns
     left join recipients
         on memberships.customer_id = recipients.customer_id
-        and campaigns.campaign_id = recipients.campaign_id
+            and campaigns.campaign_id = recipients.campaign_id
     where memberships.is_holdout
         and recipients.customer_id is null
 ),
@@ -87,13 +87,18 @@ ordered_pairs as (
     select distinct
         pairs.campaign_id,
         pairs.customer_id
-    from (select distinct campaign_id, customer_id from groups) as pairs
+    from (
+        select distinct
+            campaign_id,
+            customer_id
+        from groups
+    ) as pairs
     inner join campaigns
         on pairs.campaign_id = campaigns.campaign_id
     inner join orders
         on pairs.customer_id = orders.customer_id
-        and orders.ordered_at >= campaigns.started_at
-        and orders.ordered_at < campaigns.outcome_ends_at
+            and campaigns.started_at <= orders.ordered_at
+            and campaigns.outcome_ends_at > orders.ordered_at
 ),
 
 outcomes as (
@@ -103,7 +108,7 @@ outcomes as (
     from groups
     left join ordered_pairs
         on groups.campaign_id = ordered_pairs.campaign_id
-        and groups.customer_id = ordered_pairs.customer_id
+            and groups.customer_id = ordered_pairs.customer_id
 ),
 
 counts as (
@@ -128,7 +133,7 @@ rates as (
         {{ segmentation.safe_divide('treated_ordered_customers', 'treated_customers') }} as treated_order_rate,
         {{ segmentation.safe_divide('holdout_ordered_customers', 'holdout_customers') }} as holdout_order_rate
     from counts
-    where treated_customers > 0
+    where counts.treated_customers > 0
 ),
 
 final as (

@@ -30,7 +30,7 @@ final as (
     from snapshot
     inner join audiences
         on snapshot.label_kind = audiences.label_kind
-        and snapshot.label = audiences.label
+            and snapshot.label = audiences.label
     where snapshot.label is not null
 )
 

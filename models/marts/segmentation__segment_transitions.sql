@@ -39,10 +39,22 @@ moves as (
 -- Each label's members go up where a stretch of history starts and down
 -- where one ends; every start and end is a run time.
 label_events as (
-    select label_kind, label, label_name, valid_from as event_at, 1 as entering, 0 as leaving
+    select
+        label_kind,
+        label,
+        label_name,
+        valid_from as event_at,
+        1 as entering,
+        0 as leaving
     from history
     union all
-    select label_kind, label, label_name, valid_to as event_at, 0 as entering, 1 as leaving
+    select
+        label_kind,
+        label,
+        label_name,
+        valid_to as event_at,
+        0 as entering,
+        1 as leaving
     from history
     where valid_to is not null
 ),
@@ -68,8 +80,8 @@ label_runs as (
     cross join labels
     left join label_events
         on labels.label_kind = label_events.label_kind
-        and labels.label = label_events.label
-        and runs.run_at = label_events.event_at
+            and labels.label = label_events.label
+            and runs.run_at = label_events.event_at
     group by runs.run_at, labels.label_kind, labels.label, labels.label_name
 ),
 

@@ -50,10 +50,10 @@ final as (
     from versions
     left join audiences as old_audience
         on versions.label_kind = old_audience.label_kind
-        and versions.previous_label = old_audience.label
+            and versions.previous_label = old_audience.label
     left join audiences as new_audience
         on versions.label_kind = new_audience.label_kind
-        and versions.label = new_audience.label
+            and versions.label = new_audience.label
 )
 
 select * from final

@@ -21,7 +21,11 @@ MEMBERSHIPS = f"{MARTS}.segmentation__audience_memberships"
 AUDIENCES = f"{MARTS}.segmentation__audiences"
 CURRENT = f"{MARTS}.segmentation__sync_current_state"
 CUSTOM = "main_segmentation_intermediate.int_segmentation__custom_audience_members"
-KINDS = {"cluster_segment": "segment_id", "rfm_segment": "rfm_segment", "lifecycle_stage": "lifecycle_stage"}
+KINDS = {
+    "cluster_segment": "segment_id",
+    "rfm_segment": "rfm_segment",
+    "lifecycle_stage": "lifecycle_stage",
+}
 
 LEAVER = "C0000010"  # deleted from the customers input
 NEWCOMER = "C9990001"  # a new customer with orders
@@ -46,7 +50,9 @@ def labels(database: Path) -> pd.DataFrame:
                     "customer_id": part["customer_id"],
                     "label_kind": kind,
                     "slot": kind,
-                    "label": part[column].map(lambda v: str(int(v)) if kind == "cluster_segment" else v),
+                    "label": part[column].astype("int64").astype(str)
+                    if kind == "cluster_segment"
+                    else part[column],
                 }
             )
         )
@@ -111,8 +117,10 @@ def change_data(database: Path) -> None:
         con.execute(
             """
             insert into segmentation_raw.orders
-            select 'NEW' || customer_id || '-' || n, customer_id, ?, '2400.00', '0', 'web', 'completed'
-            from (values (?), ('C0000030'), ('C0000031'), ('C0000032'), ('C0000033')) as buyers(customer_id),
+            select 'NEW' || customer_id || '-' || n, customer_id, ?, '2400.00', '0', 'web',
+                   'completed'
+            from (values (?), ('C0000030'), ('C0000031'), ('C0000032'), ('C0000033'))
+                     as buyers(customer_id),
                  range(6) as orders(n)
             """,
             [last, NEWCOMER],
@@ -122,7 +130,9 @@ def change_data(database: Path) -> None:
 def expected_history(first: Build, second: Build) -> pd.DataFrame:
     """History after two builds, from the labels alone."""
     key = ["customer_id", "slot"]
-    both = first.labels.merge(second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2"))
+    both = first.labels.merge(
+        second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2")
+    )
     rows = []
     for row in both.itertuples():
         before, after = row.label_1, row.label_2
@@ -131,7 +141,9 @@ def expected_history(first: Build, second: Build) -> pd.DataFrame:
             rows.append((row.customer_id, row.label_kind, before, first.at, ends))
         if isinstance(after, str) and before != after:
             rows.append((row.customer_id, row.label_kind, after, second.at, None))
-    return _sorted(pd.DataFrame(rows, columns=["customer_id", "label_kind", "label", "valid_from", "valid_to"]))
+    return _sorted(
+        pd.DataFrame(rows, columns=["customer_id", "label_kind", "label", "valid_from", "valid_to"])
+    )
 
 
 def _sorted(table: pd.DataFrame) -> pd.DataFrame:
@@ -184,16 +196,28 @@ def test_history_is_exact_after_a_change(builds: dict) -> None:
     assert (untouched["valid_from"] == first.at).all() and untouched["valid_to"].isna().all()
     # The leaver's labels are all closed at the second build.
     leaver = second.history[second.history["customer_id"] == LEAVER]
-    assert len(leaver) == 3 and (leaver["valid_to"] == second.at).all() and not leaver["is_current"].any()
+    assert (
+        len(leaver) == 3
+        and (leaver["valid_to"] == second.at).all()
+        and not leaver["is_current"].any()
+    )
 
 
 def test_change_feed_holds_exactly_the_changed_labels(builds: dict) -> None:
     first, second = builds["first"], builds["second"]
     key = ["customer_id", "slot"]
-    both = first.labels.merge(second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2"))
+    both = first.labels.merge(
+        second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2")
+    )
     differ = both[both["label_1"].fillna("") != both["label_2"].fillna("")]
     expected = {
-        (r.customer_id, r.label_kind, _text(r.label_1), _text(r.label_2), _change_type(r.label_1, r.label_2))
+        (
+            r.customer_id,
+            r.label_kind,
+            _text(r.label_1),
+            _text(r.label_2),
+            _change_type(r.label_1, r.label_2),
+        )
         for r in differ.itertuples()
     }
     feed = second.changes[second.changes["changed_at"] == second.at]
@@ -209,9 +233,7 @@ def test_change_feed_holds_exactly_the_changed_labels(builds: dict) -> None:
     assert (NEWCOMER, "cluster_segment") in {(c[0], c[1]) for c in actual if c[4] == "entered"}
     # Changes recorded by the first build keep their keys and values.
     earlier = second.changes[second.changes["changed_at"] == first.at].sort_values("change_id")
-    pd.testing.assert_frame_equal(
-        _plain(earlier), _plain(first.changes.sort_values("change_id"))
-    )
+    pd.testing.assert_frame_equal(_plain(earlier), _plain(first.changes.sort_values("change_id")))
     # The first build records every label as entered.
     assert (first.changes["change_type"] == "entered").all()
     assert len(first.changes) == len(first.labels)
@@ -251,7 +273,9 @@ def test_holdout_is_the_documented_hash(builds: dict) -> None:
     members = _memberships(builds["rebuilt"])
 
     def held_out(row) -> bool:
-        digest = hashlib.md5(f"segmentation|{row.audience_id}|{row.customer_id}".encode()).hexdigest()
+        digest = hashlib.md5(
+            f"segmentation|{row.audience_id}|{row.customer_id}".encode()
+        ).hexdigest()
         return int(digest[:4], 16) / 65536 < shares[row.audience_id]
 
     recomputed = [held_out(row) for row in members.itertuples()]
@@ -271,10 +295,18 @@ def test_transitions_count_every_customer_once_per_run(builds: dict) -> None:
         rows = at_second[at_second["label_kind"] == kind]
         # The 'from' side adds up to the customers who had a label before, the
         # 'to' side to those who have one after.
-        assert rows.loc[rows["from_label"].notna(), "customer_count"].sum() == (before["label_kind"] == kind).sum()
-        assert rows.loc[rows["to_label"].notna(), "customer_count"].sum() == (after["label_kind"] == kind).sum()
+        assert (
+            rows.loc[rows["from_label"].notna(), "customer_count"].sum()
+            == (before["label_kind"] == kind).sum()
+        )
+        assert (
+            rows.loc[rows["to_label"].notna(), "customer_count"].sum()
+            == (after["label_kind"] == kind).sum()
+        )
     moved = at_second[at_second["transition_type"] != "stayed"]
-    feed = second.changes[(second.changes["changed_at"] == second.at) & (second.changes["label_kind"] != "audience")]
+    feed = second.changes[
+        (second.changes["changed_at"] == second.at) & (second.changes["label_kind"] != "audience")
+    ]
     assert moved["customer_count"].sum() == len(feed)
 
 
@@ -284,7 +316,9 @@ def test_audiences_and_current_state(builds: dict) -> None:
     members = builds["rebuilt"].memberships
     counts = members.groupby("audience_id").size()
     assert (audiences.loc[counts.index, "member_count"] == counts).all()
-    assert {"audience:vip_win_back", "audience:second_order_nudge", "audience:app_adoption"} <= set(audiences.index)
+    assert {"audience:vip_win_back", "audience:second_order_nudge", "audience:app_adoption"} <= set(
+        audiences.index
+    )
     assert audiences.loc["audience:app_adoption", "holdout_share"] == pytest.approx(0.2)
     # One priority audience at most per customer, and only ranked audiences win.
     priority = members[members["is_priority_audience"]]

@@ -20,11 +20,19 @@ labels_seen as (
 ),
 
 segment_names as (
-    select * from {{ ref('int_segmentation__segment_names') }}
+    select
+        segment_id,
+        segment_name as named_name,
+        segment_description as named_description
+    from {{ ref('int_segmentation__segment_names') }}
 ),
 
 segment_profiles as (
-    select * from {{ ref('segmentation__segment_profiles') }}
+    select
+        segment_id,
+        segment_name as profile_name,
+        segment_description as profile_description
+    from {{ ref('segmentation__segment_profiles') }}
 ),
 
 built_in as (
@@ -32,11 +40,11 @@ built_in as (
         labels_seen.label_kind,
         labels_seen.label,
         case labels_seen.label_kind
-            when 'cluster_segment' then coalesce(segment_profiles.segment_name, segment_names.segment_name)
+            when 'cluster_segment' then coalesce(segment_profiles.profile_name, segment_names.named_name)
             else labels_seen.label
         end as audience_name,
         case labels_seen.label_kind
-            when 'cluster_segment' then coalesce(segment_profiles.segment_description, segment_names.segment_description)
+            when 'cluster_segment' then coalesce(segment_profiles.profile_description, segment_names.named_description)
             when 'rfm_segment' then 'Customers in the RFM segment ' || labels_seen.label || '.'
             else 'Customers in the lifecycle stage ' || labels_seen.label || '.'
         end as audience_description,
@@ -46,10 +54,10 @@ built_in as (
     from labels_seen
     left join segment_profiles
         on labels_seen.label_kind = 'cluster_segment'
-        and labels_seen.label = cast(segment_profiles.segment_id as {{ dbt.type_string() }})
+            and labels_seen.label = cast(segment_profiles.segment_id as {{ dbt.type_string() }})
     left join segment_names
         on labels_seen.label_kind = 'cluster_segment'
-        and labels_seen.label = cast(segment_names.segment_id as {{ dbt.type_string() }})
+            and labels_seen.label = cast(segment_names.segment_id as {{ dbt.type_string() }})
 ),
 
 user_defined as (
