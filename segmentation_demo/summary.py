@@ -76,7 +76,35 @@ def summarise(database: Path, raw_schema: str = "segmentation_raw") -> str:
                 "order by customer_count desc, segment_id"
             ).fetchall():
                 lines.append(f"  {segment_id:>3}  {name:<52}{count:>8,}  {share:6.1%}")
+        changes_schema = _schema_of(con, "segmentation__sync_changes")
+        if changes_schema is not None:
+            lines += _activation(con, f'"{changes_schema}"')
     return "\n".join(lines)
+
+
+def _activation(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    """The last build's changes and the user-defined audiences."""
+    lines = [""]
+    builds, last = con.execute(
+        "select count(distinct changed_at), max(changed_at) "
+        f"from {schema}.segmentation__sync_changes"
+    ).fetchone()
+    counts = con.execute(
+        f"select change_type, count(*) from {schema}.segmentation__sync_changes "
+        "where changed_at = ? group by all order by 1",
+        [last],
+    ).fetchall()
+    lines.append(
+        f"label changes: {builds} build(s) changed labels; the latest ({last:%Y-%m-%d %H:%M:%S}): "
+        + ", ".join(f"{kind} {n:,}" for kind, n in counts)
+    )
+    lines.append("user-defined audiences (members, held out):")
+    for name, members, held_out in con.execute(
+        f"select audience_name, member_count, holdout_count from {schema}.segmentation__audiences "
+        "where is_user_defined order by priority nulls last, audience_id"
+    ).fetchall():
+        lines.append(f"  {name:<52}{members:>8,}{held_out:>8,}")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,13 @@ PUBLIC_MARTS = {
     "segmentation__rejected_rows",
     "segmentation__segment_profiles",
     "segmentation__clustering_runs",
+    "segmentation__segment_membership_history",
+    "segmentation__segment_transitions",
+    "segmentation__sync_changes",
+    "segmentation__sync_current_state",
+    "segmentation__audiences",
+    "segmentation__audience_memberships",
+    "segmentation__campaign_effectiveness",
 }
 
 
