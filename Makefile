@@ -24,7 +24,7 @@ help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
 	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff,"
 	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
-	@echo "make bench  benchmarks at 1M customers: generator, then the feature build (time and memory)"
+	@echo "make bench  benchmarks: generator and feature build at 1M customers (time and memory); activation over three builds at 100k"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
 define make_venv
@@ -99,6 +99,7 @@ snowflake-test: dbt-test $(FAKESNOW_STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_generate.py
 	$(BIN)/python scripts/bench_features.py
+	$(BIN)/python scripts/bench_activation.py
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \
