@@ -26,6 +26,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_common import dbt_command, write_profile  # noqa: E402
+
 from segmentation_demo.generate import generate  # noqa: E402
 from segmentation_demo.load import load  # noqa: E402
 
@@ -45,10 +47,7 @@ ACTIVATION = (
 
 
 def build(args: argparse.Namespace, database: Path) -> float:
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--project-dir", str(ROOT),
-               "--profiles-dir", str(args.work), "--target-path", str(args.work / "target"),
-               "--log-path", str(args.work / "logs")]  # fmt: skip
+    command = dbt_command(args.work, "build")
     environment = {**os.environ, "SEGMENTATION_DUCKDB_PATH": str(database)}
     started = time.perf_counter()
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
@@ -96,11 +95,7 @@ def main() -> None:
         generate(data, args.customers, args.seed, "parquet")
     database.unlink(missing_ok=True)
     load(data, database)
-    (args.work / "profiles.yml").write_text(
-        "segmentation:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {database}\n      threads: 2\n      settings:\n"
-        f"        memory_limit: {args.memory_limit}\n        preserve_insertion_order: false\n"
-    )
+    write_profile(args.work, database, args.memory_limit)
 
     report(args, database, "first build", build(args, database))
     with duckdb.connect(str(database)) as con:

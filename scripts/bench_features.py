@@ -22,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_common import dbt_command, write_profile  # noqa: E402
+
 from segmentation_demo.generate import generate  # noqa: E402
 from segmentation_demo.load import load  # noqa: E402
 
@@ -52,21 +54,10 @@ def main() -> None:
     for name, rows in counts.items():
         print(f"  {name:<22}{rows:>14,}")
 
-    # The repository's profile, with DuckDB's memory capped so that a 24 GiB
-    # machine spills to disk (DuckDB's default <file>.tmp) instead of being
-    # killed, and insertion order not kept. temp_directory is not set: dbt-duckdb
-    # applies settings on every connection, and DuckDB refuses to move it once used.
-    profiles = args.work / "profiles.yml"
-    profiles.write_text(
-        "segmentation:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {database}\n      threads: 2\n      settings:\n"
-        f"        memory_limit: {args.memory_limit}\n        preserve_insertion_order: false\n"
+    write_profile(args.work, database, args.memory_limit)
+    command = dbt_command(
+        args.work, "build", "--select", args.select, "--indirect-selection", "cautious"
     )
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--select", args.select, "--indirect-selection", "cautious",
-               "--project-dir", str(ROOT),
-               "--profiles-dir", str(args.work), "--target-path", str(args.work / "target"),
-               "--log-path", str(args.work / "logs")]  # fmt: skip
     environment = {**os.environ, "SEGMENTATION_DUCKDB_PATH": str(database)}
     started = time.perf_counter()
     result = subprocess.run(command, env=environment, capture_output=True, text=True)
