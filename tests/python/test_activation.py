@@ -29,7 +29,8 @@ KINDS = {
 
 LEAVER = "C0000010"  # deleted from the customers input
 NEWCOMER = "C9990001"  # a new customer with orders
-EMPTIED = "C0000020"  # every order deleted: no longer clustered
+EMPTIED = "C0000020"  # every order deleted: no longer clustered; given back later
+PRIORITIES = {"lifecycle_stage:at_risk": 5, "lifecycle_stage:lapsed": 6}
 
 
 def frame(database: Path, sql: str) -> pd.DataFrame:
@@ -84,8 +85,8 @@ class Build:
     memberships: pd.DataFrame
 
 
-def build(database: Path, work: Path, *args: str) -> Build:
-    run = run_dbt(["build", *args], database, work_dir=work)
+def build(database: Path, work: Path, *args: str, variables: dict | None = None) -> Build:
+    run = run_dbt(["build", *args], database, variables=variables, work_dir=work)
     assert run.success, run.messages()
     return Build(
         labels(database),
@@ -96,10 +97,14 @@ def build(database: Path, work: Path, *args: str) -> Build:
     )
 
 
-def change_data(database: Path) -> None:
+def change_data(database: Path) -> pd.DataFrame:
     """One customer leaves, one arrives with orders, one loses every order,
-    and a few buy again (inside the old as-of date, so others keep recency)."""
+    and a few buy again (inside the old as-of date, so others keep recency).
+    Returns the orders taken away."""
     with duckdb.connect(str(database)) as con:
+        removed = con.execute(
+            "select * from segmentation_raw.orders where customer_id = ?", [EMPTIED]
+        ).df()
         [(last,)] = con.execute(
             "select max(ordered_at) from segmentation_raw.orders where ordered_at < '2027'"
         ).fetchall()
@@ -125,6 +130,13 @@ def change_data(database: Path) -> None:
             """,
             [last, NEWCOMER],
         )
+    return removed
+
+
+def give_back(database: Path, orders: pd.DataFrame) -> None:
+    with duckdb.connect(str(database)) as con:
+        con.register("returned_orders", orders)
+        con.execute("insert into segmentation_raw.orders select * from returned_orders")
 
 
 def expected_history(first: Build, second: Build) -> pd.DataFrame:
@@ -159,17 +171,20 @@ def builds(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -
     work = tmp_path_factory.mktemp("activation")
     database = generated_inputs.fresh_copy(work / "activation.duckdb")
     first = build(database, work)
-    change_data(database)
+    removed = change_data(database)
     second = build(database, work)
     third = build(database, work)
     transitions = frame(database, f"select * from {TRANSITIONS}")
     current = frame(database, f"select * from {CURRENT}")
     rebuilt = build(database, work, "--full-refresh")
+    give_back(database, removed)
+    returned = build(database, work, variables={"segmentation__audience_priorities": PRIORITIES})
     return {
         "first": first,
         "second": second,
         "third": third,
         "rebuilt": rebuilt,
+        "returned": returned,
         "transitions": transitions,
         "current": current,
         "database": database,
@@ -313,7 +328,7 @@ def test_transitions_count_every_customer_once_per_run(builds: dict) -> None:
 def test_audiences_and_current_state(builds: dict) -> None:
     database = builds["database"]
     audiences = frame(database, f"select * from {AUDIENCES}").set_index("audience_id")
-    members = builds["rebuilt"].memberships
+    members = builds["returned"].memberships  # the last build
     counts = members.groupby("audience_id").size()
     assert (audiences.loc[counts.index, "member_count"] == counts).all()
     assert {"audience:vip_win_back", "audience:second_order_nudge", "audience:app_adoption"} <= set(
@@ -335,6 +350,49 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
     object, the same column with values as a string dtype."""
     table = table.reset_index(drop=True).astype(object)
     return table.where(table.notna(), None)
+
+
+def test_a_customer_who_comes_back_enters_again(builds: dict) -> None:
+    first, second, returned = builds["first"], builds["second"], builds["returned"]
+    history = returned.history
+    rows = history[
+        (history["customer_id"] == EMPTIED) & (history["label_kind"] == "cluster_segment")
+    ]
+    rows = rows.sort_values("valid_from")
+    assert rows["valid_from"].tolist() == [first.at, returned.at]
+    assert rows["valid_to"].iloc[0] == second.at and pd.isna(rows["valid_to"].iloc[1])
+    change = returned.changes[
+        (returned.changes["customer_id"] == EMPTIED)
+        & (returned.changes["label_kind"] == "cluster_segment")
+        & (returned.changes["changed_at"] == returned.at)
+    ]
+    assert change["change_type"].tolist() == ["entered"]
+    assert change["old_label"].isna().all()
+
+
+def test_built_in_audiences_take_priorities_from_the_var(builds: dict) -> None:
+    members = builds["returned"].memberships
+    priority = members[members["is_priority_audience"]].set_index("customer_id")["audience_id"]
+    assert priority.index.is_unique
+    assert (priority == "lifecycle_stage:at_risk").sum() > 0
+    # A user-defined audience of priority 1 still wins over the var's 5 and 6.
+    vip = set(members.loc[members["audience_id"] == "audience:vip_win_back", "customer_id"])
+    assert vip and all(priority[customer] == "audience:vip_win_back" for customer in vip)
+    before = builds["rebuilt"].memberships
+    assert not before.loc[
+        before["audience_id"].str.startswith("lifecycle_stage"), "is_priority_audience"
+    ].any()
+
+
+def test_a_priority_that_is_not_a_number_stops_the_build(builds: dict, tmp_path: Path) -> None:
+    run = run_dbt(
+        ["compile", "--select", "int_segmentation__audience_catalog"],
+        builds["database"],
+        variables={"segmentation__audience_priorities": {"lifecycle_stage:new": "high"}},
+        work_dir=tmp_path,
+    )
+    assert not run.success
+    assert "gives 'lifecycle_stage:new' the priority 'high'" in run.messages()
 
 
 def _text(value) -> str | None:

@@ -2,6 +2,11 @@
 -- a customer has ever held (kept when it empties, so a CRM audience does not
 -- vanish), and every user-defined audience of the definitions seed.
 {%- set priorities = var('segmentation__audience_priorities', {}) or {} %}
+{%- for audience_id, priority in priorities.items() if priority is not number or priority != priority | int %}
+    {{ exceptions.raise_compiler_error(
+        "segmentation: segmentation__audience_priorities gives '" ~ audience_id ~ "' the priority '"
+        ~ priority ~ "'; priorities are whole numbers, lower wins.") }}
+{%- endfor %}
 {%- set default_share = var('segmentation__holdout_share', 0.1) %}
 
 with
