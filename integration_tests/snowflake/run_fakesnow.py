@@ -18,7 +18,10 @@ is stopped at the end, also on failure:
    previous-run paths, and a fresh `dbt test` then compares segments with the
    previous build's. When --cluster-model is a DuckDB build of the same data,
    the marts must equal its marts (labels per customer, rejected rows, profiles);
-4. `dbt compile` of the package's own project on the same server, without
+4. one clustered customer deleted from the input and everything built again:
+   the snapshot must close every label of theirs at one time and the sync
+   feed must list them as exited;
+5. `dbt compile` of the package's own project on the same server, without
    any shim, and every compiled SQL model must parse with sqlglot as Snowflake.
 
 Exits non-zero with a message on the first failure. The fit must come from a
@@ -164,6 +167,60 @@ def check_stability_test(
         raise Failure(f"{test} did not compare with {PREVIOUS_RUN}")
 
 
+def check_exit_is_recorded(
+    connection_kwargs: dict, env: dict[str, str], project: list[str], timeout: float
+) -> None:
+    """The snapshot's exit path on Snowflake SQL: delete one clustered customer
+    from the input, build the activation models again, and every label of that
+    customer must be closed at one time and listed as exited in the sync feed.
+    A whole build: the rejected-rows audit must account for the customer's rows."""
+    marts = f"{DATABASE}.ci_segmentation"
+    with snowflake.connector.connect(**connection_kwargs, database=DATABASE) as con:
+        cur = con.cursor()
+        cur.execute(
+            f"select min(customer_id) from {marts}.segmentation__segment_membership_history "
+            "where label_kind = 'cluster_segment' and is_current"
+        )
+        [customer] = cur.fetchone()
+        cur.execute(
+            f"select count(*) from {marts}.segmentation__segment_membership_history "
+            "where customer_id = %s and is_current",
+            [customer],
+        )
+        [labels] = cur.fetchone()
+        cur.execute(
+            f"delete from {DATABASE}.segmentation_raw.customers where customer_id = %s", [customer]
+        )
+    dbt(
+        ["build", *project],
+        env,
+        f"dbt build after deleting customer {customer}",
+        timeout,
+    )
+    with snowflake.connector.connect(**connection_kwargs, database=DATABASE) as con:
+        cur = con.cursor()
+        cur.execute(
+            f"select change_type, count(*) from {marts}.segmentation__sync_changes "
+            f"where changed_at = (select max(changed_at) from {marts}.segmentation__sync_changes) "
+            "group by change_type"
+        )
+        changes = dict(cur.fetchall())
+        cur.execute(
+            "select count(*), count(distinct valid_to), "
+            "sum(case when is_current then 1 else 0 end) "
+            f"from {marts}.segmentation__segment_membership_history "
+            "where customer_id = %s and valid_to is not null",
+            [customer],
+        )
+        closed, close_times, still_current = cur.fetchone()
+    if changes.get("exited", 0) < labels or closed != labels or close_times != 1 or still_current:
+        raise Failure(
+            f"deleting {customer} ({labels} labels) recorded changes {changes} and closed "
+            f"{closed} history rows at {close_times} time(s)"
+        )
+    print(f"deleting {customer} closed its {labels} labels at one time; latest changes: {changes}")
+
+
 def compare_with_duckdb(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Same inputs and fit, same answers: every customer's labels, the rejected
     rows per input and reason, the segment profiles, the audiences with their
@@ -293,6 +350,10 @@ def run(args: argparse.Namespace) -> None:
             step = time.monotonic()
             check_stability_test(connection_kwargs, env, project, args.timeout)
             timings["stability test"] = time.monotonic() - step
+
+        step = time.monotonic()
+        check_exit_is_recorded(connection_kwargs, env, project, args.timeout)
+        timings["history"] = time.monotonic() - step
 
         # The package's own project, no shims: what a Snowflake user compiles.
         step = time.monotonic()
