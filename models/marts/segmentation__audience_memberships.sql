@@ -20,8 +20,8 @@ memberships as (
         history.audience_id,
         history.valid_from as entered_at,
         audiences.priority,
-        {{ segmentation.is_holdout('history.customer_id', 'history.audience_id', 'audiences.holdout_share') }}
-            as is_holdout
+        audiences.holdout_share,
+        {{ segmentation.holdout_digest('history.customer_id', 'history.audience_id') }} as holdout_digest
     from history
     inner join audiences
         on history.audience_id = audiences.audience_id
@@ -29,7 +29,11 @@ memberships as (
 
 ranked as (
     select
-        memberships.*,
+        memberships.customer_id,
+        memberships.audience_id,
+        memberships.entered_at,
+        memberships.priority,
+        {{ segmentation.hex_fraction('memberships.holdout_digest') }} < memberships.holdout_share as is_holdout,
         row_number() over (
             partition by memberships.customer_id
             order by

@@ -20,10 +20,6 @@ changes as (
     group by customer_id
 ),
 
-audiences as (
-    select * from {{ ref('segmentation__audiences') }}
-),
-
 labels as (
     select
         customer_id,
@@ -35,15 +31,14 @@ labels as (
     group by customer_id
 ),
 
+-- A user-defined audience's label is its audience_key.
 user_defined as (
     select
-        memberships.customer_id,
-        {{ dbt.listagg("audiences.label", "','", "order by audiences.label") }} as user_audiences
-    from memberships
-    inner join audiences
-        on memberships.audience_id = audiences.audience_id
-    where audiences.is_user_defined
-    group by memberships.customer_id
+        customer_id,
+        {{ dbt.listagg("label", "','", "order by label") }} as user_audiences
+    from history
+    where label_kind = 'audience'
+    group by customer_id
 ),
 
 priority as (

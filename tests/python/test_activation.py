@@ -139,12 +139,19 @@ def give_back(database: Path, orders: pd.DataFrame) -> None:
         con.execute("insert into segmentation_raw.orders select * from returned_orders")
 
 
+def _both_builds(first: Build, second: Build) -> pd.DataFrame:
+    """Each (customer, slot) with its label in either build: label_1, label_2."""
+    return first.labels.merge(
+        second.labels,
+        on=["customer_id", "slot", "label_kind"],
+        how="outer",
+        suffixes=("_1", "_2"),
+    )
+
+
 def expected_history(first: Build, second: Build) -> pd.DataFrame:
     """History after two builds, from the labels alone."""
-    key = ["customer_id", "slot"]
-    both = first.labels.merge(
-        second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2")
-    )
+    both = _both_builds(first, second)
     rows = []
     for row in both.itertuples():
         before, after = row.label_1, row.label_2
@@ -220,10 +227,7 @@ def test_history_is_exact_after_a_change(builds: dict) -> None:
 
 def test_change_feed_holds_exactly_the_changed_labels(builds: dict) -> None:
     first, second = builds["first"], builds["second"]
-    key = ["customer_id", "slot"]
-    both = first.labels.merge(
-        second.labels, on=[*key, "label_kind"], how="outer", suffixes=("_1", "_2")
-    )
+    both = _both_builds(first, second)
     differ = both[both["label_1"].fillna("") != both["label_2"].fillna("")]
     expected = {
         (
