@@ -12,19 +12,28 @@ has, so an undeclared column is caught too. Columns whose names depend on the
 data (pivots) are documented once per prefix in the model's
 `meta.segmentation_column_prefixes`. A model with no key by design (a base
 model: one row per raw input row, exact copies included) says why in
-`meta.segmentation_primary_key_exempt`.
+`meta.segmentation_primary_key_exempt`. Every dbt unit test of the package
+must pin (in `overrides: vars:`) each var that its model or the model's macros
+read, so that a user's settings can never make the package's own tests fail;
+`using_*` switches are exempt: a test whose input is off is disabled with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE = "segmentation"
 PRIVATE_LAYERS = ("staging", "intermediate")
+# var('segmentation__x') and config_relation('segmentation__x', ...), which reads the var.
+VAR_READ = re.compile(r"""(?:var|config_relation)\(\s*['"](segmentation__\w+)['"]""")
+# Vars that only say where an input lives (a unit test replaces the input), and
+# input switches: a test whose input is switched off is disabled with it.
+LOCATOR_VAR = re.compile(r"segmentation__(source_\w+|\w+_identifier|\w+_relation|using_\w+)$")
 
 
 @dataclass
@@ -140,7 +149,43 @@ def check(manifest: dict, catalog: dict) -> Report:
             for name in sorted(actual_names & pii_columns):
                 if not _is_pii(documented.get(name, {})):
                     report.add(f"{label}: public model exposes PII column {name} untagged")
+    check_unit_test_vars(manifest, report)
     return report
+
+
+def _vars_read(manifest: dict, node: dict) -> set[str]:
+    """segmentation__ vars in a node's code and (transitively) in the macros it calls."""
+    names = set(VAR_READ.findall(node.get("raw_code", "")))
+    seen: set[str] = set()
+    pending = list(node.get("depends_on", {}).get("macros", []))
+    while pending:
+        macro_id = pending.pop()
+        if macro_id in seen or macro_id not in manifest.get("macros", {}):
+            continue
+        seen.add(macro_id)
+        macro = manifest["macros"][macro_id]
+        names |= set(VAR_READ.findall(macro.get("macro_sql", "")))
+        pending += macro.get("depends_on", {}).get("macros", [])
+    return {name for name in names if not LOCATOR_VAR.match(name)}
+
+
+def check_unit_test_vars(manifest: dict, report: Report) -> None:
+    """Each package unit test pins every var its model reads."""
+    for test in sorted(manifest.get("unit_tests", {}).values(), key=lambda t: t["name"]):
+        if test.get("package_name") != PACKAGE:
+            continue
+        models = [
+            manifest["nodes"][unique_id]
+            for unique_id in test.get("depends_on", {}).get("nodes", [])
+            if unique_id in manifest["nodes"]
+        ]
+        pinned = set((test.get("overrides") or {}).get("vars") or {})
+        for model in models:
+            for name in sorted(_vars_read(manifest, model) - pinned):
+                report.add(
+                    f"unit test {test['name']}: does not pin var {name}, which "
+                    f"{model['name']} reads; add it under overrides: vars:"
+                )
 
 
 def main(argv: list[str] | None = None) -> int:

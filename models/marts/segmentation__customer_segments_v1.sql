@@ -11,6 +11,9 @@
         ~ " and segmentation__value_tier_bottom_share=" ~ bottom_share ~ ".") }}
 {%- endif %}
 
+-- Published only when the quality gates pass (docs/decisions/0013).
+-- depends_on: {{ ref('segmentation__quality_gates') }}
+
 with
 
 features as (

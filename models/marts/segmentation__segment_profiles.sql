@@ -5,6 +5,9 @@
 -- segment ids across runs; --full-refresh names them afresh).
 {%- set features = segmentation.profile_features() %}
 
+-- Published only when the quality gates pass (docs/decisions/0013).
+-- depends_on: {{ ref('segmentation__quality_gates') }}
+
 with
 
 traits as (
@@ -19,12 +22,41 @@ name_overrides as (
     select * from {{ segmentation.config_relation('segmentation__segment_names', 'segment_names') }}
 ),
 
+chosen_names as (
+    select
+        traits.segment_id,
+        coalesce(name_overrides.segment_name, sticky_names.segment_name, traits.generated_name) as segment_name,
+        name_overrides.segment_name is not null as is_name_overridden
+    from traits
+    left join sticky_names
+        on traits.segment_id = sticky_names.segment_id
+    left join name_overrides
+        on traits.segment_id = name_overrides.segment_id
+),
+
+-- A kept name can meet a new segment's generated name: the generated one
+-- takes its id, so names stay unique within the fit. Overrides are kept as given.
+unique_names as (
+    select
+        segment_id,
+        case
+            when not is_name_overridden and count(*) over (partition by segment_name) > 1
+                and (
+                    segment_id > min(segment_id) over (partition by segment_name)
+                    or max(case when is_name_overridden then 1 else 0 end) over (partition by segment_name) = 1
+                )
+                then segment_name || ' (segment ' || cast(segment_id as {{ dbt.type_string() }}) || ')'
+            else segment_name
+        end as segment_name
+    from chosen_names
+),
+
 final as (
     select
         -- ids
         traits.segment_id,
         -- strings
-        coalesce(name_overrides.segment_name, sticky_names.segment_name, traits.generated_name) as segment_name,
+        unique_names.segment_name,
         coalesce(
             name_overrides.segment_description, sticky_names.segment_description, traits.generated_description
         ) as segment_description,
@@ -42,6 +74,8 @@ final as (
         -- booleans
         name_overrides.segment_name is not null as is_name_overridden
     from traits
+    inner join unique_names
+        on traits.segment_id = unique_names.segment_id
     left join sticky_names
         on traits.segment_id = sticky_names.segment_id
     left join name_overrides

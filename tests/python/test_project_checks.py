@@ -115,3 +115,47 @@ def test_pii_in_a_public_mart_fails(artifacts) -> None:
     assert problems == [
         "model segmentation__customer_features: public model exposes PII column email untagged"
     ]
+
+
+def test_a_unit_test_that_does_not_pin_its_vars_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    [test] = [t for t in manifest["unit_tests"].values() if t["name"].startswith("technographics")]
+    test["overrides"]["vars"].pop("segmentation__mobile_device_types")
+    problems = _checker()(manifest, catalog).problems
+    assert problems == [
+        "unit test technographics_break_ties_alphabetically: does not pin var "
+        "segmentation__mobile_device_types, which int_segmentation__technographics reads; "
+        "add it under overrides: vars:"
+    ]
+
+
+# A shop's own vocabulary and thresholds, none of them the package's defaults.
+USER_VARS = {
+    "segmentation__mobile_device_types": ["phone", "tablet"],
+    "segmentation__app_platforms": ["iphone_app"],
+    "segmentation__event_types": ["view", "basket_add", "order_placed"],
+    "segmentation__cart_event_types": ["basket_add"],
+    "segmentation__purchase_event_types": ["order_placed"],
+    "segmentation__returned_statuses": ["refunded"],
+    "segmentation__rfm_cut_points": {
+        "recency_days": [10, 20, 40, 80],
+        "frequency": [1, 2, 3, 4],
+        "monetary": [5, 10, 20, 40],
+    },
+    "segmentation__new_customer_days": 30,
+    "segmentation__at_risk_days": 60,
+    "segmentation__lapsed_days": 200,
+    "segmentation__usual_gap_multiplier": 3,
+    "segmentation__campaign_outcome_days": 3,
+}
+
+
+def test_package_unit_tests_pass_under_a_users_vars(built, tmp_path) -> None:
+    database, run = built
+    assert run.success, run.messages()
+    copy_of = tmp_path / "vars.duckdb"
+    copy_of.write_bytes(database.read_bytes())
+    result = run_dbt(["test", "--select", "test_type:unit"], copy_of, variables=USER_VARS)
+    assert result.success, result.messages()
+    passed = [r for r in result.results if str(r.status) == "pass"]
+    assert len(passed) == len(result.results) >= 6

@@ -1,7 +1,9 @@
-{{ config(materialized='incremental', unique_key='segment_id') }}
+{{ config(materialized='incremental', unique_key='segment_id', on_schema_change='append_new_columns') }}
 -- One row per segment_id ever fitted: the name and description generated when
--- the id first appeared. Kept while the id lives, so a dashboard or CRM label
--- does not change when trait rankings shift a little between runs.
+-- the id first appeared, kept while every trait the name states is still true
+-- of the segment, so a dashboard or CRM label does not change when trait
+-- rankings shift a little between runs, yet never keeps a name that has
+-- become false (then the segment is named afresh).
 
 with
 
@@ -13,19 +15,50 @@ cluster_model as (
     select distinct fit_id from {{ ref('segmentation__cluster_model') }}
 ),
 
+{#- A table from before names stated their traits is named afresh once. -#}
+{%- set incremental = is_incremental() %}
+{%- if incremental %}
+    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+    {%- set incremental = 'name_trait_1' in columns %}
+{%- endif %}
+
+{% if incremental -%}
+named_before as (
+    select * from {{ this }}
+),
+
+{% endif -%}
+
+to_name as (
+    select traits.*
+    from traits
+    {%- if incremental %}
+    left join named_before
+        on traits.segment_id = named_before.segment_id
+    where
+        named_before.segment_id is null
+        {%- for rank in range(1, 6) %}
+        or (
+            named_before.name_trait_{{ rank }} is not null
+            and {{ dbt.position("',' || named_before.name_trait_" ~ rank ~ " || ','", 'traits.true_trait_keys') }} = 0
+        )
+        {%- endfor %}
+    {%- endif %}
+),
+
 final as (
     select
         -- ids
-        traits.segment_id,
+        to_name.segment_id,
         cluster_model.fit_id as named_in_fit_id,
         -- strings
-        traits.generated_name as segment_name,
-        traits.generated_description as segment_description
-    from traits
+        to_name.generated_name as segment_name,
+        to_name.generated_description as segment_description
+        {%- for rank in range(1, 6) %},
+        to_name.name_trait_{{ rank }}
+        {%- endfor %}
+    from to_name
     cross join cluster_model
-    {% if is_incremental() -%}
-    where traits.segment_id not in (select named_before.segment_id from {{ this }} as named_before)
-    {%- endif %}
 )
 
 select * from final

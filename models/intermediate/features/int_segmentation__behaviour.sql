@@ -191,8 +191,10 @@ session_flags as (
     select
         events.customer_id,
         events.session_key,
-        max(case when events.event_type = 'purchase' then 1 else 0 end) as has_purchase,
-        max(case when events.event_type = 'add_to_cart' then 1 else 0 end) as has_cart
+        max(case when events.event_type in ({{ segmentation.quoted_list(var('segmentation__purchase_event_types')) }}) then 1 else 0 end)
+            as has_purchase,
+        max(case when events.event_type in ({{ segmentation.quoted_list(var('segmentation__cart_event_types')) }}) then 1 else 0 end)
+            as has_cart
     from events
     group by events.customer_id, events.session_key
 ),

@@ -1,0 +1,108 @@
+-- One row per quality gate and segment of the current fit, checked on the
+-- assignments before anything is published: each segment's share of the
+-- clustered customers within [segment_min_share, segment_max_share] and its
+-- size at least segment_min_customers. A failed row carries a message naming
+-- the segment, the figure, the bound and the var to change.
+{%- set bounds = [
+    ('segment_min_share', 'share', '>=', var('segmentation__segment_min_share', 0.02),
+     'segmentation__segment_min_share', 'below the minimum'),
+    ('segment_max_share', 'share', '<=', var('segmentation__segment_max_share', 0.8),
+     'segmentation__segment_max_share', 'above the maximum'),
+    ('segment_min_customers', 'customers', '>=', var('segmentation__segment_min_customers', 10),
+     'segmentation__segment_min_customers', 'below the minimum'),
+] %}
+{%- set text = dbt.type_string() %}
+
+with
+
+assignments as (
+    select * from {{ ref('int_segmentation__segment_assignments') }}
+),
+
+traits as (
+    select * from {{ ref('int_segmentation__segment_traits') }}
+),
+
+cluster_model as (
+    select
+        max(fit_id) as fit_id,
+        max(k_selection) as k_selection
+    from {{ ref('segmentation__cluster_model') }}
+),
+
+sizes as (
+    select
+        segment_id,
+        count(*) as customer_count
+    from assignments
+    where segment_id is not null
+    group by segment_id
+),
+
+segments as (
+    select
+        sizes.segment_id,
+        traits.generated_name as segment_name,
+        cast(sizes.customer_count as {{ segmentation.type_double() }}) as customers,
+        {{ segmentation.safe_divide('sizes.customer_count', 'sum(sizes.customer_count) over ()') }} as share
+    from sizes
+    left join traits
+        on sizes.segment_id = traits.segment_id
+),
+
+checks as (
+    {%- for gate, measure, operator, bound, var_name, breach in bounds %}
+    select
+        '{{ gate }}' as gate_name,
+        segment_id,
+        segment_name,
+        '{{ measure }}' as measure,
+        {{ measure }} as observed_value,
+        cast({{ bound }} as {{ segmentation.type_double() }}) as bound_value,
+        '{{ var_name }}' as bound_var,
+        {{ measure }} {{ operator }} {{ bound }} as is_passed,
+        '{{ breach }}' as breach
+    from segments
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+final as (
+    select
+        -- ids
+        checks.gate_name || ':' || cast(checks.segment_id as {{ text }}) as gate_check_id,
+        checks.gate_name,
+        checks.segment_id,
+        cluster_model.fit_id,
+        -- strings
+        checks.segment_name,
+        cluster_model.k_selection,
+        checks.bound_var,
+        case when not checks.is_passed then
+            'segment ' || cast(checks.segment_id as {{ text }}) || ' (' || coalesce(checks.segment_name, 'unnamed')
+            || ') holds '
+            || case
+                when checks.measure = 'share'
+                    then cast(round(100 * checks.observed_value, 1) as {{ text }}) || '% of clustered customers, '
+                    || checks.breach || ' of ' || cast(round(100 * checks.bound_value, 1) as {{ text }}) || '%'
+                else cast(cast(checks.observed_value as {{ dbt.type_bigint() }}) as {{ text }}) || ' customers, '
+                    || checks.breach || ' of ' || cast(cast(checks.bound_value as {{ dbt.type_bigint() }}) as {{ text }})
+            end
+            || '; change the var ' || checks.bound_var
+            || case
+                when cluster_model.k_selection = 'fixed' then ' or the fixed k (segmentation__cluster_k)'
+                else ' or the k range (segmentation__cluster_k_min, segmentation__cluster_k_max)'
+            end
+        end as message,
+        -- numbers
+        checks.observed_value,
+        checks.bound_value,
+        -- booleans
+        checks.is_passed,
+        -- timestamps
+        {{ segmentation.run_timestamp() }} as checked_at
+    from checks
+    cross join cluster_model
+)
+
+select * from final
