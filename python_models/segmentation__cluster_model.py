@@ -38,6 +38,12 @@ DEFAULT_FEATURES = [
     {"column": "open_rate", "transform": "identity"},
 ]
 
+# identity, log1p and indicator give one model dimension each; onehot expands a
+# text column into indicator dimensions for its most frequent values in the fit sample.
+TRANSFORMS = ("identity", "log1p", "indicator", "onehot")
+ONEHOT_MAX_LEVELS = 8
+ONEHOT_MIN_SHARE = 0.02
+
 DEFAULTS = {
     "cluster_features": DEFAULT_FEATURES,
     "cluster_scaling": "robust",
@@ -83,10 +89,10 @@ def read_settings(configured: dict) -> dict:
     if not 2 <= settings["cluster_k_min"] <= settings["cluster_k_max"]:
         raise ValueError("segmentation: need 2 <= cluster_k_min <= cluster_k_max")
     for feature in settings["cluster_features"]:
-        if feature.get("transform", "identity") not in ("identity", "log1p", "indicator"):
+        if feature.get("transform", "identity") not in TRANSFORMS:
             raise ValueError(
                 f"segmentation: feature {feature.get('column')!r} has unknown transform "
-                f"{feature.get('transform')!r}; use identity, log1p or indicator"
+                f"{feature.get('transform')!r}; use one of {', '.join(TRANSFORMS)}"
             )
     return settings
 
@@ -196,10 +202,33 @@ def _raw_column(frame: pd.DataFrame, feature: dict) -> np.ndarray:
     return numbers
 
 
+def expand_onehot(frame: pd.DataFrame, features: list[dict]) -> list[dict]:
+    """Features with every `onehot` entry replaced by indicators of its column's most
+    frequent non-null values in the sample (at most max_levels, each held by at least
+    min_share of the sample; ties by value), so SQL scores them like any indicator."""
+    expanded = []
+    for feature in features:
+        if feature.get("transform") != "onehot":
+            expanded.append(feature)
+            continue
+        column = feature["column"]
+        if column not in frame.columns:
+            _raw_column(frame, {"column": column})  # raises the clear message
+        counts = frame[column].dropna().astype(str).value_counts()
+        shares = counts / max(len(frame), 1)
+        levels = sorted(shares.items(), key=lambda item: (-item[1], item[0]))
+        max_levels = int(feature.get("max_levels", ONEHOT_MAX_LEVELS))
+        min_share = float(feature.get("min_share", ONEHOT_MIN_SHARE))
+        for value, share in levels[:max_levels]:
+            if share >= min_share:
+                expanded.append({"column": column, "transform": "indicator", "value": value})
+    return expanded
+
+
 def fit_transform_spec(frame: pd.DataFrame, features: list[dict], scaling: str) -> list[dict]:
     """Centre and scale of every feature, learnt on the sample (median/IQR or mean/std)."""
     spec = []
-    for feature in features:
+    for feature in expand_onehot(frame, features):
         values = _raw_column(frame, feature)
         finite = values[~np.isnan(values)]
         if finite.size == 0:
@@ -293,23 +322,30 @@ def match_segment_ids(centroids: np.ndarray, previous: dict[int, np.ndarray] | N
     return ids
 
 
+def _dimension_key(entry: dict) -> tuple:
+    return (entry["column"], entry["transform"], json.dumps(entry.get("value")))
+
+
 def previous_centroids(
     previous: pd.DataFrame | None, spec: list[dict]
-) -> dict[int, np.ndarray] | None:
-    """The previous fit's centroids by segment id, when it used the same features and
-    transform kinds (centres and scales may move); otherwise None."""
+) -> tuple[dict[int, np.ndarray], list[int]] | None:
+    """The previous fit's centroids by segment id on the dimensions it shares with
+    `spec` (same column, transform and indicator value; centres and scales may move),
+    with the positions of those dimensions in `spec`. None on a first fit, or when
+    fewer than half of the dimensions are shared (the features changed)."""
     if previous is None:
         return None
     old_spec = json.loads(previous["feature_spec"].iloc[0])
-    same = [(e["column"], e["transform"], e.get("value")) for e in old_spec] == [
-        (e["column"], e["transform"], e.get("value")) for e in spec
-    ]
-    if not same:
+    old_position = {_dimension_key(entry): i for i, entry in enumerate(old_spec)}
+    shared = [i for i, entry in enumerate(spec) if _dimension_key(entry) in old_position]
+    if not shared or len(shared) * 2 < len(spec):
         return None
-    return {
-        int(row.segment_id): np.asarray(json.loads(row.centroid), dtype=float)
+    columns = [old_position[_dimension_key(spec[i])] for i in shared]
+    centroids = {
+        int(row.segment_id): np.asarray(json.loads(row.centroid), dtype=float)[columns]
         for row in previous.itertuples()
     }
+    return centroids, shared
 
 
 def canonical_order(centroids: np.ndarray) -> np.ndarray:
@@ -334,7 +370,12 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
     order = canonical_order(fitted.cluster_centers_)
     centroids = fitted.cluster_centers_[order]
     sizes = np.bincount(fitted.labels_, minlength=k)[order]
-    ids = match_segment_ids(centroids, previous_centroids(previous, spec))
+    matched = previous_centroids(previous, spec)
+    ids = (
+        match_segment_ids(centroids[:, matched[1]], matched[0])
+        if matched
+        else match_segment_ids(centroids, None)
+    )
     spec_json = json.dumps(spec, sort_keys=True)
     fit_id = hashlib.sha1(
         (spec_json + json.dumps(np.round(centroids, 9).tolist()) + str(eligible)).encode()
