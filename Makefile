@@ -43,8 +43,9 @@ $(DEMO_DATA)/manifest.json: $(STAMP) segmentation_demo/generate.py
 
 demo: $(STAMP) $(DEMO_DATA)/manifest.json
 	$(BIN)/python -m segmentation_demo.load --data $(DEMO_DATA) --database $(DEMO_DB)
-	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet
-	$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB)
+	@# The summary is printed even when the build fails (e.g. a quality gate), then make fails.
+	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet; status=$$?; \
+		$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB); exit $$status
 
 test: lint pytest dbt-test snowpark-test snowflake-test
 

@@ -54,8 +54,16 @@ DEFAULTS = {
     "cluster_silhouette_sample": 10_000,
     "cluster_random_state": 42,
     "cluster_n_init": 10,
+    "cluster_n_init_selection": 3,
+    "cluster_selection_sample": 10_000,
+    "cluster_k_method": "silhouette",
+    "cluster_prediction_strength": 0.8,
     "cluster_eligible_min_orders": 1,
+    "cluster_min_share": 0.02,
+    "cluster_max_share": 0.8,
+    "cluster_min_customers": 10,
 }
+K_METHODS = ("silhouette", "prediction_strength")
 
 
 # --- configuration ----------------------------------------------------------
@@ -79,8 +87,16 @@ def read_settings(configured: dict) -> dict:
     settings["cluster_k"] = _optional_int(settings["cluster_k"])
     for key in ("cluster_k_min", "cluster_k_max", "cluster_max_fit_rows",
                 "cluster_silhouette_sample", "cluster_random_state", "cluster_n_init",
-                "cluster_eligible_min_orders"):  # fmt: skip
+                "cluster_n_init_selection", "cluster_selection_sample",
+                "cluster_eligible_min_orders", "cluster_min_customers"):  # fmt: skip
         settings[key] = int(settings[key])
+    for key in ("cluster_min_share", "cluster_max_share", "cluster_prediction_strength"):
+        settings[key] = float(settings[key])
+    if settings["cluster_k_method"] not in K_METHODS:
+        raise ValueError(
+            f"segmentation: cluster_k_method must be one of {', '.join(K_METHODS)}, "
+            f"got {settings['cluster_k_method']!r} (var segmentation__cluster_k_method)"
+        )
     if settings["cluster_scaling"] not in ("robust", "standard"):
         raise ValueError(
             f"segmentation: cluster_scaling must be 'robust' or 'standard', "
@@ -265,17 +281,55 @@ def transform(frame: pd.DataFrame, spec: list[dict]) -> np.ndarray:
 # --- fit ---------------------------------------------------------------------
 
 
-def fit_kmeans(matrix: np.ndarray, k: int, random_state: int, n_init: int):
+def fit_kmeans(matrix: np.ndarray, k: int, random_state: int, n_init: int, init="k-means++"):
     from sklearn.cluster import KMeans
 
-    return KMeans(n_clusters=k, random_state=random_state, n_init=n_init).fit(matrix)
+    return KMeans(n_clusters=k, random_state=random_state, n_init=n_init, init=init).fit(matrix)
 
 
-def choose_k(matrix: np.ndarray, settings: dict) -> tuple[int, dict[int, float]]:
-    """Fixed k, or the k in [k_min, k_max] with the best silhouette on a sample
-    (never the full O(n²) score). Ties go to the smaller k."""
-    from sklearn.metrics import silhouette_score
+def selection_rows(n: int, settings: dict) -> np.ndarray:
+    """Rows of the fit sample that k is chosen on: all of them, or a seeded draw of
+    cluster_selection_sample, so the search costs the same at 25k and 1M customers."""
+    size = settings["cluster_selection_sample"]
+    if n <= size:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(settings["cluster_random_state"]).choice(n, size, False))
 
+
+def meets_gates(labels: np.ndarray, k: int, eligible: int, settings: dict) -> bool:
+    """Whether every cluster's share (and its size scaled to all eligible customers)
+    is within the quality-gate bounds (docs/decisions/0013)."""
+    shares = np.bincount(labels, minlength=k) / max(len(labels), 1)
+    return bool(
+        shares.min() >= settings["cluster_min_share"]
+        and shares.max() <= settings["cluster_max_share"]
+        and shares.min() * eligible >= settings["cluster_min_customers"]
+    )
+
+
+def prediction_strength(matrix: np.ndarray, k: int, settings: dict) -> float:
+    """Tibshirani & Walther's prediction strength on two seeded halves: for each
+    cluster of the second half, the share of its pairs that the first half's
+    centroids also put together; the score is the smallest of those shares.
+    Pairs are counted from a contingency table, so the cost is linear in rows."""
+    rng = np.random.default_rng(settings["cluster_random_state"])
+    order = rng.permutation(len(matrix))
+    first, second = matrix[order[::2]], matrix[order[1::2]]
+    seed, n_init = settings["cluster_random_state"], settings["cluster_n_init_selection"]
+    predicted = fit_kmeans(first, k, seed, n_init).predict(second)
+    labels = fit_kmeans(second, k, seed, n_init).labels_
+    table = np.zeros((k, k))
+    np.add.at(table, (labels, predicted), 1)
+    sizes = table.sum(axis=1)
+    together = (table * (table - 1)).sum(axis=1)
+    strengths = together[sizes > 1] / (sizes[sizes > 1] * (sizes[sizes > 1] - 1))
+    return float(strengths.min()) if strengths.size else 0.0
+
+
+def choose_k(matrix: np.ndarray, settings: dict, eligible: int) -> tuple[int, dict[int, float]]:
+    """Fixed k, or the k in [k_min, k_max] chosen by settings['cluster_k_method'] on
+    a bounded selection sample, among the k whose clusters meet the quality gates
+    (all k when none does). Ties go to the smaller k. Never an O(n²) step."""
     fixed = settings["cluster_k"]
     candidates = (
         [fixed] if fixed else range(settings["cluster_k_min"], settings["cluster_k_max"] + 1)
@@ -283,18 +337,54 @@ def choose_k(matrix: np.ndarray, settings: dict) -> tuple[int, dict[int, float]]
     candidates = [k for k in candidates if k < len(matrix)]
     if not candidates:
         raise ValueError(f"segmentation: only {len(matrix)} eligible customers; too few to cluster")
-    sample = min(len(matrix), settings["cluster_silhouette_sample"])
-    scores = {}
+    if fixed:
+        return fixed, {}
+    chosen = matrix[selection_rows(len(matrix), settings)]
+    seed, n_init = settings["cluster_random_state"], settings["cluster_n_init_selection"]
+    scores, allowed = {}, []
     for k in candidates:
-        fitted = fit_kmeans(matrix, k, settings["cluster_random_state"], settings["cluster_n_init"])
-        scores[k] = float(
+        fitted = fit_kmeans(chosen, k, seed, n_init)
+        scores[k] = round(score_k(chosen, fitted, k, settings), 12)
+        if meets_gates(fitted.labels_, k, eligible, settings):
+            allowed.append(k)
+    pool = allowed or candidates
+    return choose_from_scores(scores, pool, settings), scores
+
+
+def score_k(matrix: np.ndarray, fitted, k: int, settings: dict) -> float:
+    method = settings["cluster_k_method"]
+    if method == "silhouette":
+        from sklearn.metrics import silhouette_score
+
+        size = min(len(matrix), settings["cluster_silhouette_sample"])
+        return float(
             silhouette_score(
-                matrix, fitted.labels_, sample_size=sample,
+                matrix, fitted.labels_, sample_size=size,
                 random_state=settings["cluster_random_state"],
             )
         )  # fmt: skip
-    best = max(scores, key=lambda k: (round(scores[k], 12), -k))
-    return best, scores
+    return prediction_strength(matrix, k, settings)
+
+
+def choose_from_scores(scores: dict[int, float], pool: list[int], settings: dict) -> int:
+    """silhouette: the best score. prediction_strength: the largest k whose strength
+    reaches cluster_prediction_strength (every cluster reproducible), else the best."""
+    if settings["cluster_k_method"] == "prediction_strength":
+        strong = [k for k in pool if scores[k] >= settings["cluster_prediction_strength"]]
+        if strong:
+            return max(strong)
+    return max(pool, key=lambda k: (scores[k], -k))
+
+
+def sampled_silhouette(matrix: np.ndarray, labels: np.ndarray, settings: dict) -> float:
+    """Mean silhouette of the final fit on a seeded sample (a diagnostic for the runs table)."""
+    from sklearn.metrics import silhouette_score
+
+    if len(np.unique(labels)) < 2:
+        return float("nan")
+    size = min(len(matrix), settings["cluster_silhouette_sample"])
+    seed = settings["cluster_random_state"]
+    return float(silhouette_score(matrix, labels, sample_size=size, random_state=seed))
 
 
 def match_segment_ids(centroids: np.ndarray, previous: dict[int, np.ndarray] | None) -> list[int]:
@@ -365,8 +455,9 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
     sample = sample.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
     spec = fit_transform_spec(sample, settings["cluster_features"], settings["cluster_scaling"])
     matrix = transform(sample, spec)
-    k, scores = choose_k(matrix, settings)
+    k, scores = choose_k(matrix, settings, eligible)
     fitted = fit_kmeans(matrix, k, settings["cluster_random_state"], settings["cluster_n_init"])
+    silhouette = sampled_silhouette(matrix, fitted.labels_, settings)
     order = canonical_order(fitted.cluster_centers_)
     centroids = fitted.cluster_centers_[order]
     sizes = np.bincount(fitted.labels_, minlength=k)[order]
@@ -394,9 +485,9 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
                 "sample_size": len(sample),
                 "eligible_customers": int(eligible),
                 "eligibility_min_orders": int(settings["cluster_eligible_min_orders"]),
-                "silhouette": float(scores[k]),
+                "silhouette": silhouette,
                 "inertia": float(fitted.inertia_),
-                "k_selection": "fixed" if settings["cluster_k"] else "silhouette",
+                "k_selection": "fixed" if settings["cluster_k"] else settings["cluster_k_method"],
                 "k_scores": json.dumps({str(key): round(v, 6) for key, v in scores.items()}),
                 "random_state": int(settings["cluster_random_state"]),
                 "package_version": PACKAGE_VERSION,
@@ -426,7 +517,14 @@ def model(dbt, session):
             "cluster_silhouette_sample": dbt.config.get("cluster_silhouette_sample"),
             "cluster_random_state": dbt.config.get("cluster_random_state"),
             "cluster_n_init": dbt.config.get("cluster_n_init"),
+            "cluster_n_init_selection": dbt.config.get("cluster_n_init_selection"),
+            "cluster_selection_sample": dbt.config.get("cluster_selection_sample"),
+            "cluster_k_method": dbt.config.get("cluster_k_method"),
+            "cluster_prediction_strength": dbt.config.get("cluster_prediction_strength"),
             "cluster_eligible_min_orders": dbt.config.get("cluster_eligible_min_orders"),
+            "cluster_min_share": dbt.config.get("cluster_min_share"),
+            "cluster_max_share": dbt.config.get("cluster_max_share"),
+            "cluster_min_customers": dbt.config.get("cluster_min_customers"),
         }
     )
     features = dbt.ref("segmentation__customer_features")

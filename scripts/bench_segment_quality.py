@@ -5,11 +5,12 @@
 Builds every scenario of `segmentation_scenarios` (a generator independent of
 the demo's) with the package's default vars plus the scenario's vocabulary
 vars, end to end (`dbt build`, every model and test), then prints one row per
-scenario: true k, chosen k, ARI with automatic k, ARI of wave 1's silhouette
-choice (the baseline), ARI with k fixed at the truth, the supervised ceiling
-(what a classifier told the personas recovers from the same features), the
-cluster model's seconds, whether the build was green, and name problems.
-The demo (5000 customers, seed 42) is the last row. Figures: docs/decisions/0013.
+scenario: true k, chosen k, ARI with automatic k (the default method), k and
+ARI with prediction strength (the alternative method), ARI with k fixed at the
+truth, the supervised ceiling (what a classifier told the personas recovers
+from the same features), the cluster model's seconds, whether the build was
+green, and name problems. The demo (5000 customers, seed 42) is the last row.
+Figures and the comparison of methods: docs/decisions/0014.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from segmentation_demo.generate import generate  # noqa: E402
 from segmentation_demo.load import load  # noqa: E402
 from segmentation_scenarios import SCENARIOS  # noqa: E402
 from segmentation_scenarios.evaluate import (  # noqa: E402
+    ASSIGNMENTS,
     FEATURES,
+    PROFILES,
     Shop,
     frame,
     name_problems,
@@ -62,9 +65,10 @@ def evaluate(shop: Shop, work: Path) -> dict:
     row["names"] = name_problems(shop) if build.success else ["build not green"]
     features = frame(shop.database, f"select * from {FEATURES}")
     row["ceiling"] = supervised_ceiling(features, truth(shop))
+    row["one_time"] = one_time_buyers(shop)
     models = ["--select", "segmentation__cluster_model", "int_segmentation__segment_assignments"]
     for label, extra in (
-        ("baseline", {"segmentation__cluster_k_method": "silhouette"}),
+        ("alternative", {"segmentation__cluster_k_method": "prediction_strength"}),
         ("fixed", {"segmentation__cluster_k": shop.true_k}),
     ):
         refit = run_dbt(["run", *models], shop.database, folder, {**shop.variables, **extra})
@@ -72,6 +76,23 @@ def evaluate(shop: Shop, work: Path) -> dict:
             raise RuntimeError(f"{shop.name}: {label} refit failed: {refit.messages}")
         row[f"ari_{label}"], row[f"k_{label}"], _ = segment_ari(shop)
     return row
+
+
+def one_time_buyers(shop: Shop) -> list[str]:
+    """Per segment: name, share of clustered customers, share of it with one order."""
+    rows = frame(
+        shop.database,
+        "select p.segment_id, p.segment_name, p.customer_share, "
+        "avg(case when f.order_count = 1 then 1.0 else 0.0 end) as one_time_share "
+        f"from {PROFILES} as p join {ASSIGNMENTS} as a on a.segment_id = p.segment_id "
+        f"join {FEATURES} as f on f.customer_id = a.customer_id "
+        "group by all order by p.customer_share desc",
+    )
+    return [
+        f"segment {r.segment_id} {r.segment_name!r}: {r.customer_share:.0%} of clustered, "
+        f"{r.one_time_share:.0%} of it one-time buyers"
+        for r in rows.itertuples()
+    ]
 
 
 def main() -> None:
@@ -82,10 +103,11 @@ def main() -> None:
     parser.add_argument("--no-demo", action="store_true")
     args = parser.parse_args()
     names = [n for n in args.scenarios.split(",") if n] or list(SCENARIOS)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{args.customers:,} customers per scenario; default vars plus each shop's vocabulary vars\n")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"machine: {machine}")
+    print(f"{args.customers:,} customers a shop; default vars plus the shop's vocabulary vars")
     header = (
-        f"{'scenario':<22}{'true k':>7}{'k':>4}{'ARI':>7}{'k sil':>6}{'ARI sil':>8}"
+        f"{'scenario':<22}{'true k':>7}{'k':>4}{'ARI':>7}{'k PS':>6}{'ARI PS':>8}"
         f"{'ARI k=true':>11}{'ceiling':>8}{'fit s':>7}  green  names"
     )
     print(header)
@@ -99,11 +121,13 @@ def main() -> None:
         rows.append(row)
         print(
             f"{row['scenario']:<22}{row['true_k']:>7}{row['k']:>4}{row['ari']:>7.3f}"
-            f"{row['k_baseline']:>6}{row['ari_baseline']:>8.3f}{row['ari_fixed']:>11.3f}"
+            f"{row['k_alternative']:>6}{row['ari_alternative']:>8.3f}{row['ari_fixed']:>11.3f}"
             f"{row['ceiling']:>8.3f}{row['fit_s']:>7.1f}  {'yes' if row['green'] else 'NO '}"
             f"    {'ok' if not row['names'] else '; '.join(row['names'])}",
             flush=True,
         )
+        if row["scenario"] == "retail_realistic":
+            print("    " + "\n    ".join(row["one_time"]))
         if not row["green"]:
             print("    not passed: " + "; ".join(row["not_passed"][:6]))
     suite = [r for r in rows if r["scenario"] != "demo"]
@@ -111,20 +135,22 @@ def main() -> None:
         mean = sum(r["ari"] for r in suite) / len(suite)
         lowest = min(suite, key=lambda r: r["ari"])
         exact = sum(r["k"] == r["true_k"] for r in suite) / len(suite)
-        base = sum(r["ari_baseline"] for r in suite) / len(suite)
+        base = sum(r["ari_alternative"] for r in suite) / len(suite)
         fixed = sum(r["ari_fixed"] for r in suite) / len(suite)
         ceiling = sum(r["ceiling"] for r in suite) / len(suite)
         print(
             f"\nsuite of {len(suite)}: mean ARI {mean:.3f} (target >= {TARGETS['mean ARI']}), "
-            f"lowest {lowest['ari']:.3f} on {lowest['scenario']} (target >= {TARGETS['lowest ARI']}), "
+            f"lowest {lowest['ari']:.3f} on {lowest['scenario']} "
+            f"(target >= {TARGETS['lowest ARI']}), "
             f"exact k {exact:.0%} (target >= {TARGETS['exact k']:.0%})"
         )
         print(
-            f"baseline (wave 1 silhouette) mean ARI {base:.3f}; k fixed at the truth {fixed:.3f}; "
+            f"prediction strength instead: mean ARI {base:.3f}; k fixed at the truth {fixed:.3f}; "
             f"supervised ceiling {ceiling:.3f}"
         )
-        print(f"builds green: {sum(r['green'] for r in suite)} of {len(suite)}; scenarios with name "
-              f"problems: {sum(bool(r['names']) for r in suite)}")  # fmt: skip
+        green = sum(r["green"] for r in suite)
+        named = sum(bool(r["names"]) for r in suite)
+        print(f"builds green: {green} of {len(suite)}; scenarios with name problems: {named}")
     demo = [r for r in rows if r["scenario"] == "demo"]
     if demo:
         print(f"demo ARI {demo[0]['ari']:.3f} (target >= {TARGETS['demo ARI']})")

@@ -76,10 +76,37 @@ def summarise(database: Path, raw_schema: str = "segmentation_raw") -> str:
                 "order by customer_count desc, segment_id"
             ).fetchall():
                 lines.append(f"  {segment_id:>3}  {name:<52}{count:>8,}  {share:6.1%}")
+        gates_schema = _schema_of(con, "segmentation__quality_gates")
+        if gates_schema is not None:
+            lines += _gates(con, f'"{gates_schema}"', profiles_schema)
         changes_schema = _schema_of(con, "segmentation__sync_changes")
         if changes_schema is not None:
             lines += _activation(con, f'"{changes_schema}"')
     return "\n".join(lines)
+
+
+def _gates(con: duckdb.DuckDBPyConnection, schema: str, segments_schema: str | None) -> list[str]:
+    """The latest build's quality-gate verdict, and which build the published segments are from."""
+    checks, failed, checked_at = con.execute(
+        "select count(*), count(*) filter (where not is_passed), max(checked_at) "
+        f"from {schema}.segmentation__quality_gates"
+    ).fetchone()
+    if not failed:
+        return [f"quality gates: all {checks} checks passed ({checked_at:%Y-%m-%d %H:%M:%S})"]
+    lines = [f"quality gates: {failed} of {checks} checks FAILED ({checked_at:%Y-%m-%d %H:%M:%S}):"]
+    lines += [
+        f"  - {message}"
+        for (message,) in con.execute(
+            f"select message from {schema}.segmentation__quality_gates "
+            "where not is_passed order by gate_check_id"
+        ).fetchall()
+    ]
+    if segments_schema is not None:
+        [(published,)] = con.execute(
+            f'select max(segmented_at) from "{segments_schema}".segmentation__customer_segments_v1'
+        ).fetchall()
+        lines.append(f"  the published segments are still those of the build at {published}")
+    return lines
 
 
 def _activation(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
