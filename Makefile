@@ -24,7 +24,8 @@ help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
 	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff,"
 	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
-	@echo "make bench  benchmarks: generator and feature build at 1M customers (time and memory); activation over three builds at 100k"
+	@echo "make bench  benchmarks: segment quality on the scenario suite, k-selection methods compared, cluster fit at 25k and 1M,"
+	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
 define make_venv
@@ -98,6 +99,9 @@ snowflake-test: dbt-test $(FAKESNOW_STAMP)
 		--data $(DEMO_DATA) --cluster-model $(TEST_DB)
 
 bench: $(STAMP)
+	$(BIN)/python scripts/bench_segment_quality.py
+	$(BIN)/python scripts/compare_k_selection.py
+	$(BIN)/python scripts/bench_cluster_fit.py
 	$(BIN)/python scripts/bench_generate.py
 	$(BIN)/python scripts/bench_features.py
 	$(BIN)/python scripts/bench_activation.py
