@@ -51,7 +51,7 @@ DEFAULTS = {
     "cluster_k_min": 3,
     "cluster_k_max": 10,
     "cluster_max_fit_rows": 200_000,
-    "cluster_silhouette_sample": 10_000,
+    "cluster_silhouette_sample": 4_000,
     "cluster_random_state": 42,
     "cluster_n_init": 10,
     "cluster_n_init_selection": 3,
@@ -281,10 +281,13 @@ def transform(frame: pd.DataFrame, spec: list[dict]) -> np.ndarray:
 # --- fit ---------------------------------------------------------------------
 
 
-def fit_kmeans(matrix: np.ndarray, k: int, random_state: int, n_init: int, init="k-means++"):
+def fit_kmeans(matrix: np.ndarray, k: int, random_state: int, n_init: int, init=None):
+    """k-means++ with n_init starts, or one run from the given centroids."""
     from sklearn.cluster import KMeans
 
-    return KMeans(n_clusters=k, random_state=random_state, n_init=n_init, init=init).fit(matrix)
+    if init is not None:
+        return KMeans(n_clusters=k, init=init, n_init=1, random_state=random_state).fit(matrix)
+    return KMeans(n_clusters=k, random_state=random_state, n_init=n_init).fit(matrix)
 
 
 def selection_rows(n: int, settings: dict) -> np.ndarray:
@@ -326,10 +329,13 @@ def prediction_strength(matrix: np.ndarray, k: int, settings: dict) -> float:
     return float(strengths.min()) if strengths.size else 0.0
 
 
-def choose_k(matrix: np.ndarray, settings: dict, eligible: int) -> tuple[int, dict[int, float]]:
+def choose_k(
+    matrix: np.ndarray, settings: dict, eligible: int
+) -> tuple[int, dict[int, float], np.ndarray | None]:
     """Fixed k, or the k in [k_min, k_max] chosen by settings['cluster_k_method'] on
     a bounded selection sample, among the k whose clusters meet the quality gates
-    (all k when none does). Ties go to the smaller k. Never an O(n²) step."""
+    (all k when none does), with that fit's centroids to start the final fit from.
+    Ties go to the smaller k. No step is quadratic in the fit sample."""
     fixed = settings["cluster_k"]
     candidates = (
         [fixed] if fixed else range(settings["cluster_k_min"], settings["cluster_k_max"] + 1)
@@ -338,17 +344,18 @@ def choose_k(matrix: np.ndarray, settings: dict, eligible: int) -> tuple[int, di
     if not candidates:
         raise ValueError(f"segmentation: only {len(matrix)} eligible customers; too few to cluster")
     if fixed:
-        return fixed, {}
+        return fixed, {}, None
     chosen = matrix[selection_rows(len(matrix), settings)]
     seed, n_init = settings["cluster_random_state"], settings["cluster_n_init_selection"]
-    scores, allowed = {}, []
+    scores, allowed, centroids = {}, [], {}
     for k in candidates:
         fitted = fit_kmeans(chosen, k, seed, n_init)
+        centroids[k] = fitted.cluster_centers_
         scores[k] = round(score_k(chosen, fitted, k, settings), 12)
         if meets_gates(fitted.labels_, k, eligible, settings):
             allowed.append(k)
-    pool = allowed or candidates
-    return choose_from_scores(scores, pool, settings), scores
+    best = choose_from_scores(scores, allowed or candidates, settings)
+    return best, scores, centroids[best]
 
 
 def score_k(matrix: np.ndarray, fitted, k: int, settings: dict) -> float:
@@ -455,8 +462,12 @@ def fit_model(sample: pd.DataFrame, eligible: int, settings: dict, previous) -> 
     sample = sample.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
     spec = fit_transform_spec(sample, settings["cluster_features"], settings["cluster_scaling"])
     matrix = transform(sample, spec)
-    k, scores = choose_k(matrix, settings, eligible)
-    fitted = fit_kmeans(matrix, k, settings["cluster_random_state"], settings["cluster_n_init"])
+    k, scores, start = choose_k(matrix, settings, eligible)
+    # The final fit refines the selection fit on the whole fit sample (or, with a
+    # fixed k, runs k-means++ cluster_n_init times).
+    fitted = fit_kmeans(
+        matrix, k, settings["cluster_random_state"], settings["cluster_n_init"], init=start
+    )
     silhouette = sampled_silhouette(matrix, fitted.labels_, settings)
     order = canonical_order(fitted.cluster_centers_)
     centroids = fitted.cluster_centers_[order]

@@ -85,8 +85,8 @@ def main() -> None:
     print(f"machine: {machine}")
     shop = prepare(args.scenario, args.work, args.customers)
     folder = args.work / args.scenario
-    select = ["--select", "+segmentation__customer_features", "--exclude", "test_type:unit"]
-    features = run_dbt(["build", *select], shop.database, folder, shop.variables)
+    select = ["run", "--select", "+segmentation__customer_features"]  # models only
+    features = run_dbt(select, shop.database, folder, shop.variables)
     print(f"{args.scenario}: features built in {features.seconds:.0f} s")
     with duckdb.connect(str(shop.database)) as con:
         [(rows,)] = con.execute(f"select count(*) from {FEATURES}").fetchall()

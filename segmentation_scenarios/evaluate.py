@@ -47,7 +47,7 @@ class Build:
 
 
 def run_dbt(args: list[str], database: Path, work: Path, variables: dict | None = None) -> Build:
-    command = [*args, "--quiet", "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
+    command = ["--quiet", *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
                "--target-path", str(work / "target"), "--log-path", str(work / "logs")]  # fmt: skip
     if variables:
         command += ["--vars", json.dumps(variables)]

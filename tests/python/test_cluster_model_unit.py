@@ -77,3 +77,49 @@ def test_fixed_k_is_used_and_fits_are_deterministic() -> None:
         sample, 300, cm.read_settings({"cluster_features": [{"column": "x"}]}), None
     )
     assert automatic["k"].iloc[0] == 3
+
+
+def _blobs(sizes: list[int], centres: list[float], seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.concatenate(
+        [rng.normal([c, 0.0], 0.5, size=(n, 2)) for n, c in zip(sizes, centres, strict=True)]
+    )
+
+
+def test_onehot_expands_frequent_values_into_indicators() -> None:
+    frame = pd.DataFrame({"fav": ["toys"] * 50 + ["books"] * 30 + ["rare"] + [None] * 19})
+    spec = cm.fit_transform_spec(frame, [{"column": "fav", "transform": "onehot"}], "robust")
+    assert [(e["transform"], e["value"]) for e in spec] == [
+        ("indicator", "toys"),
+        ("indicator", "books"),
+    ]  # 'rare' holds 1 % of the sample, below min_share
+    matrix = cm.transform(frame, spec)
+    assert matrix.shape == (100, 2) and len(np.unique(matrix[:, 0])) == 2
+
+
+def test_k_is_only_chosen_among_fits_that_meet_the_gates() -> None:
+    # Three groups, one of them 1 % of customers: a fit that isolates it breaks min_share.
+    matrix = _blobs([600, 390, 10], [0.0, 8.0, 30.0])
+    settings = cm.read_settings({"cluster_k_min": 2, "cluster_k_max": 4})
+    assert cm.meets_gates(np.repeat([0, 1, 2], [600, 390, 10]), 3, 1000, settings) is False
+    k, scores, _ = cm.choose_k(matrix, settings, eligible=1000)
+    assert set(scores) == {2, 3, 4} and k == 2
+    loose = cm.read_settings({"cluster_k_min": 2, "cluster_k_max": 4, "cluster_min_share": 0.005})
+    assert cm.choose_k(matrix, loose, eligible=1000)[0] == 3
+
+
+def test_prediction_strength_is_high_for_real_groups_and_low_for_a_split_blob() -> None:
+    settings = cm.read_settings({})
+    matrix = _blobs([300, 300, 300], [0.0, 10.0, 20.0])
+    assert cm.prediction_strength(matrix, 3, settings) > 0.95
+    assert cm.prediction_strength(_blobs([900], [0.0]), 5, settings) < 0.8
+    chosen = cm.read_settings({"cluster_k_method": "prediction_strength"})
+    assert cm.choose_k(matrix, chosen, eligible=900)[0] == 3
+
+
+def test_selection_sample_is_bounded_and_seeded() -> None:
+    settings = cm.read_settings({"cluster_selection_sample": 100})
+    rows = cm.selection_rows(1000, settings)
+    assert len(rows) == 100 and (np.diff(rows) > 0).all()
+    assert (cm.selection_rows(1000, settings) == rows).all()
+    assert len(cm.selection_rows(50, settings)) == 50
