@@ -85,7 +85,10 @@ def main() -> None:
     print(f"machine: {machine}")
     shop = prepare(args.scenario, args.work, args.customers)
     folder = args.work / args.scenario
-    select = ["run", "--select", "+segmentation__customer_features"]  # models only
+    select = [  # seeds and models, no tests
+        "build", "--select", "+segmentation__customer_features",
+        "--exclude", "test_type:data", "test_type:unit",
+    ]  # fmt: skip
     features = run_dbt(select, shop.database, folder, shop.variables)
     print(f"{args.scenario}: features built in {features.seconds:.0f} s")
     with duckdb.connect(str(shop.database)) as con:
