@@ -24,6 +24,7 @@ PUBLIC_MARTS = {
     "segmentation__audiences",
     "segmentation__audience_memberships",
     "segmentation__campaign_effectiveness",
+    "segmentation__quality_gates",
 }
 
 
