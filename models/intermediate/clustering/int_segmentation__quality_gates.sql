@@ -4,11 +4,11 @@
 -- size at least segment_min_customers. A failed row carries a message naming
 -- the segment, the figure, the bound and the var to change.
 {%- set bounds = [
-    ('segment_min_share', 'share', '>=', var('segmentation__segment_min_share', 0.02),
+    ('segment_min_share', 'customer_share', '>=', var('segmentation__segment_min_share', 0.02),
      'segmentation__segment_min_share', 'below the minimum'),
-    ('segment_max_share', 'share', '<=', var('segmentation__segment_max_share', 0.8),
+    ('segment_max_share', 'customer_share', '<=', var('segmentation__segment_max_share', 0.8),
      'segmentation__segment_max_share', 'above the maximum'),
-    ('segment_min_customers', 'customers', '>=', var('segmentation__segment_min_customers', 10),
+    ('segment_min_customers', 'customer_count', '>=', var('segmentation__segment_min_customers', 10),
      'segmentation__segment_min_customers', 'below the minimum'),
 ] %}
 {%- set text = dbt.type_string() %}
@@ -43,8 +43,9 @@ segments as (
     select
         sizes.segment_id,
         traits.generated_name as segment_name,
-        cast(sizes.customer_count as {{ segmentation.type_double() }}) as customers,
-        {{ segmentation.safe_divide('sizes.customer_count', 'sum(sizes.customer_count) over ()') }} as share
+        cast(sizes.customer_count as {{ segmentation.type_double() }}) as customer_count,
+        {{ segmentation.safe_divide('sizes.customer_count', 'sum(sizes.customer_count) over ()') }}
+            as customer_share
     from sizes
     left join traits
         on sizes.segment_id = traits.segment_id
@@ -67,42 +68,55 @@ checks as (
     {%- endfor %}
 ),
 
+-- The figures and bounds in words, and where to change k.
+worded as (
+    select
+        checks.*,
+        cluster_model.fit_id,
+        cluster_model.k_selection,
+        case
+            when checks.measure = 'customer_share'
+                then cast(round(100 * checks.observed_value, 1) as {{ text }}) || '% of clustered customers'
+            else cast(cast(checks.observed_value as {{ dbt.type_bigint() }}) as {{ text }}) || ' customers'
+        end as observed_text,
+        case
+            when checks.measure = 'customer_share'
+                then cast(round(100 * checks.bound_value, 1) as {{ text }}) || '%'
+            else cast(cast(checks.bound_value as {{ dbt.type_bigint() }}) as {{ text }})
+        end as bound_text,
+        case
+            when cluster_model.k_selection = 'fixed' then ' or the fixed k (segmentation__cluster_k)'
+            else ' or the k range (segmentation__cluster_k_min, segmentation__cluster_k_max)'
+        end as k_hint
+    from checks
+    cross join cluster_model
+),
+
 final as (
     select
         -- ids
-        checks.gate_name || ':' || cast(checks.segment_id as {{ text }}) as gate_check_id,
-        checks.gate_name,
-        checks.segment_id,
-        cluster_model.fit_id,
+        gate_name || ':' || cast(segment_id as {{ text }}) as gate_check_id,
+        gate_name,
+        segment_id,
+        fit_id,
         -- strings
-        checks.segment_name,
-        cluster_model.k_selection,
-        checks.bound_var,
-        case when not checks.is_passed then
-            'segment ' || cast(checks.segment_id as {{ text }}) || ' (' || coalesce(checks.segment_name, 'unnamed')
-            || ') holds '
-            || case
-                when checks.measure = 'share'
-                    then cast(round(100 * checks.observed_value, 1) as {{ text }}) || '% of clustered customers, '
-                    || checks.breach || ' of ' || cast(round(100 * checks.bound_value, 1) as {{ text }}) || '%'
-                else cast(cast(checks.observed_value as {{ dbt.type_bigint() }}) as {{ text }}) || ' customers, '
-                    || checks.breach || ' of ' || cast(cast(checks.bound_value as {{ dbt.type_bigint() }}) as {{ text }})
-            end
-            || '; change the var ' || checks.bound_var
-            || case
-                when cluster_model.k_selection = 'fixed' then ' or the fixed k (segmentation__cluster_k)'
-                else ' or the k range (segmentation__cluster_k_min, segmentation__cluster_k_max)'
-            end
+        segment_name,
+        k_selection,
+        bound_var,
+        case
+            when not is_passed
+                then 'segment ' || cast(segment_id as {{ text }}) || ' (' || coalesce(segment_name, 'unnamed')
+                    || ') holds ' || observed_text || ', ' || breach || ' of ' || bound_text
+                    || '; change the var ' || bound_var || k_hint
         end as message,
         -- numbers
-        checks.observed_value,
-        checks.bound_value,
+        observed_value,
+        bound_value,
         -- booleans
-        checks.is_passed,
+        is_passed,
         -- timestamps
         {{ segmentation.run_timestamp() }} as checked_at
-    from checks
-    cross join cluster_model
+    from worded
 )
 
 select * from final

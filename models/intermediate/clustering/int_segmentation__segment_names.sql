@@ -5,6 +5,21 @@
 -- rankings shift a little between runs, yet never keeps a name that has
 -- become false (then the segment is named afresh).
 
+{#- A table from before names stated their traits is named afresh once. -#}
+{%- set incremental = is_incremental() %}
+{%- if incremental %}
+{%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
+{%- set incremental = 'name_trait_1' in columns %}
+{%- endif %}
+{%- set still_true = [] %}
+{%- for rank in range(1, 6) %}
+{%- do still_true.append(
+    "(named_before.name_trait_" ~ rank ~ " is null or "
+    ~ dbt.position("',' || named_before.name_trait_" ~ rank ~ " || ','", 'traits.true_trait_keys')
+    ~ " > 0)"
+) %}
+{%- endfor %}
+
 with
 
 traits as (
@@ -15,34 +30,13 @@ cluster_model as (
     select distinct fit_id from {{ ref('segmentation__cluster_model') }}
 ),
 
-{#- A table from before names stated their traits is named afresh once. -#}
-{%- set incremental = is_incremental() %}
-{%- if incremental %}
-    {%- set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list %}
-    {%- set incremental = 'name_trait_1' in columns %}
-{%- endif %}
-
-{% if incremental -%}
-named_before as (
-    select * from {{ this }}
-),
-
-{% endif -%}
-
 to_name as (
     select traits.*
     from traits
-    {%- if incremental %}
-    left join named_before
+    {% if incremental -%}
+    left join {{ this }} as named_before
         on traits.segment_id = named_before.segment_id
-    where
-        named_before.segment_id is null
-        {%- for rank in range(1, 6) %}
-        or (
-            named_before.name_trait_{{ rank }} is not null
-            and {{ dbt.position("',' || named_before.name_trait_" ~ rank ~ " || ','", 'traits.true_trait_keys') }} = 0
-        )
-        {%- endfor %}
+    where named_before.segment_id is null or not ({{ still_true | join(' and ') }})
     {%- endif %}
 ),
 
@@ -53,10 +47,12 @@ final as (
         cluster_model.fit_id as named_in_fit_id,
         -- strings
         to_name.generated_name as segment_name,
-        to_name.generated_description as segment_description
-        {%- for rank in range(1, 6) %},
-        to_name.name_trait_{{ rank }}
-        {%- endfor %}
+        to_name.generated_description as segment_description,
+        to_name.name_trait_1,
+        to_name.name_trait_2,
+        to_name.name_trait_3,
+        to_name.name_trait_4,
+        to_name.name_trait_5
     from to_name
     cross join cluster_model
 )

@@ -12,6 +12,14 @@
 {%- set double = segmentation.type_double() %}
 {%- set min_z = var('segmentation__trait_min_z', 0.5) %}
 {%- set min_position = var('segmentation__trait_min_position', 0.6) %}
+{#- The description: up to three traits as 'feature z sd', separated by '; '. -#}
+{%- set described = [] %}
+{%- for rank in [1, 2, 3] %}
+{%- do described.append(
+    "coalesce(" ~ ("'; ' || " if rank > 1 else "") ~ "longer_names.trait_" ~ rank ~ "_feature || ' ' || cast(round("
+    ~ "longer_names.trait_" ~ rank ~ "_z, 1) as " ~ dbt.type_string() ~ ") || ' sd', '')"
+) %}
+{%- endfor %}
 
 with
 
@@ -171,8 +179,8 @@ longer_names as (
         case
             when count(*) over (partition by first_names.short_name) > 1
                 then first_names.short_name
-                || coalesce(' · ' || first_names.trait_4, '')
-                || coalesce(' · ' || first_names.trait_5, '')
+                    || coalesce(' · ' || first_names.trait_4, '')
+                    || coalesce(' · ' || first_names.trait_5, '')
             else first_names.short_name
         end as long_name
     from first_names
@@ -188,7 +196,7 @@ named as (
         case
             when count(*) over (partition by longer_names.long_name) > 1
                 then longer_names.long_name || ' (segment '
-                || cast(longer_names.segment_id as {{ dbt.type_string() }}) || ')'
+                    || cast(longer_names.segment_id as {{ dbt.type_string() }}) || ')'
             else longer_names.long_name
         end as generated_name,
         -- The traits the name states, to check later that they still hold.
@@ -199,15 +207,7 @@ named as (
         case
             when longer_names.trait_1 is null
                 then 'No trait sets these customers apart from the buying population by the configured margin.'
-            else 'Most distinctive against all buying customers: '
-            {%- for rank in [1, 2, 3] %}
-                || coalesce(
-                    {{ "'; ' || " if rank > 1 }}longer_names.trait_{{ rank }}_feature || ' '
-                    || cast(round(longer_names.trait_{{ rank }}_z, 1) as {{ dbt.type_string() }}) || ' sd',
-                    ''
-                )
-            {%- endfor %}
-                || '.'
+            else 'Most distinctive against all buying customers: ' || {{ described | join(' || ') }} || '.'
         end as generated_description
     from longer_names
 ),

@@ -4,6 +4,8 @@
 {%- set using_items = var('segmentation__using_order_items', true) %}
 {%- set using_events = var('segmentation__using_events', true) %}
 {%- set using_touches = var('segmentation__using_marketing_touches', true) %}
+{%- set purchase_types = segmentation.quoted_list(var('segmentation__purchase_event_types')) %}
+{%- set cart_types = segmentation.quoted_list(var('segmentation__cart_event_types')) %}
 {%- set double = segmentation.type_double() %}
 
 with
@@ -191,10 +193,8 @@ session_flags as (
     select
         events.customer_id,
         events.session_key,
-        max(case when events.event_type in ({{ segmentation.quoted_list(var('segmentation__purchase_event_types')) }}) then 1 else 0 end)
-            as has_purchase,
-        max(case when events.event_type in ({{ segmentation.quoted_list(var('segmentation__cart_event_types')) }}) then 1 else 0 end)
-            as has_cart
+        max(case when events.event_type in ({{ purchase_types }}) then 1 else 0 end) as has_purchase,
+        max(case when events.event_type in ({{ cart_types }}) then 1 else 0 end) as has_cart
     from events
     group by events.customer_id, events.session_key
 ),
