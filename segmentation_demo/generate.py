@@ -26,31 +26,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from segmentation_demo.load import COLUMNS
+
 REFERENCE = np.datetime64("2026-06-30T23:59:59", "s")
 HISTORY_START = np.datetime64("2021-01-01T00:00:00", "s")
 DAY = 86_400
 BLOCK = 100_000  # customers per block: bounds memory at 1M customers
 
-COLUMNS = {
-    "customers": [
-        "customer_id", "email", "signup_at", "birth_date", "gender", "income", "education",
-        "occupation", "country", "region", "city", "postal_code", "acquisition_channel",
-    ],
-    "orders": [
-        "order_id", "customer_id", "ordered_at", "order_total", "discount_total", "channel",
-        "status",
-    ],
-    "order_items": ["order_id", "product_id", "category", "quantity", "unit_price"],
-    "events": [
-        "customer_id", "occurred_at", "event_type", "session_id", "device_type", "os",
-        "browser", "platform",
-    ],
-    "marketing_touches": [
-        "customer_id", "campaign_id", "channel", "sent_at", "opened_at", "clicked_at",
-        "converted_at",
-    ],
-    "customer_attributes": ["customer_id", "attribute", "value"],
-}  # fmt: skip
 
 CATEGORIES = np.array(
     ["electronics", "home", "fashion", "beauty", "sports", "books", "toys", "grocery",

@@ -12,14 +12,29 @@ from pathlib import Path
 
 import duckdb
 
-INPUTS = (
-    "customers",
-    "orders",
-    "order_items",
-    "events",
-    "marketing_touches",
-    "customer_attributes",
-)
+# The input contract's columns as the raw landing zone holds them (README "Input
+# contract"); both generators write exactly these.
+COLUMNS = {
+    "customers": [
+        "customer_id", "email", "signup_at", "birth_date", "gender", "income", "education",
+        "occupation", "country", "region", "city", "postal_code", "acquisition_channel",
+    ],
+    "orders": [
+        "order_id", "customer_id", "ordered_at", "order_total", "discount_total", "channel",
+        "status",
+    ],
+    "order_items": ["order_id", "product_id", "category", "quantity", "unit_price"],
+    "events": [
+        "customer_id", "occurred_at", "event_type", "session_id", "device_type", "os",
+        "browser", "platform",
+    ],
+    "marketing_touches": [
+        "customer_id", "campaign_id", "channel", "sent_at", "opened_at", "clicked_at",
+        "converted_at",
+    ],
+    "customer_attributes": ["customer_id", "attribute", "value"],
+}  # fmt: skip
+INPUTS = tuple(COLUMNS)
 
 
 def input_file(data_dir: Path, name: str) -> Path:
@@ -38,12 +53,14 @@ def file_reader(path: Path) -> str:
     return f"read_parquet('{quoted}')"
 
 
-def load(data_dir: Path, database: Path, schema: str = "segmentation_raw") -> dict[str, int]:
-    """Replace `schema`'s input tables in `database` with the files in `data_dir`."""
+def load(
+    data_dir: Path, database: Path, schema: str = "segmentation_raw", inputs=INPUTS
+) -> dict[str, int]:
+    """Replace `schema`'s tables of `inputs` in `database` with the files in `data_dir`."""
     counts: dict[str, int] = {}
     with duckdb.connect(str(database)) as con:
         con.execute(f'create schema if not exists "{schema}"')
-        for name in INPUTS:
+        for name in inputs:
             reader = file_reader(input_file(data_dir, name))
             con.execute(f'create or replace table "{schema}"."{name}" as select * from {reader}')
             row = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()

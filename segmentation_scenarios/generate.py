@@ -27,13 +27,12 @@ import time
 from dataclasses import fields
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from segmentation_demo.load import file_reader, input_file
+from segmentation_demo.load import COLUMNS, load
 from segmentation_scenarios.scenarios import BASE, EVENT_ROLES, SCENARIOS, Persona, Scenario
 
 # Every timestamp stays at or before END: staging rejects timestamps in the future.
@@ -43,26 +42,6 @@ PRODUCTS_PER_CATEGORY = 200
 MAX_ORDERS = 150  # hard cap per customer: bounds the (customers x orders) matrix
 MAX_EXTRA_SESSIONS = 300  # cap of browse + abandoned sessions per customer
 
-COLUMNS = {
-    "customers": [
-        "customer_id", "email", "signup_at", "birth_date", "gender", "income", "education",
-        "occupation", "country", "region", "city", "postal_code", "acquisition_channel",
-    ],
-    "orders": [
-        "order_id", "customer_id", "ordered_at", "order_total", "discount_total", "channel",
-        "status",
-    ],
-    "order_items": ["order_id", "product_id", "category", "quantity", "unit_price"],
-    "events": [
-        "customer_id", "occurred_at", "event_type", "session_id", "device_type", "os",
-        "browser", "platform",
-    ],
-    "marketing_touches": [
-        "customer_id", "campaign_id", "channel", "sent_at", "opened_at", "clicked_at",
-        "converted_at",
-    ],
-    "customer_attributes": ["customer_id", "attribute", "value"],
-}  # fmt: skip
 
 DEFAULT_VARS = {
     "segmentation__event_types": list(EVENT_ROLES),
@@ -653,15 +632,7 @@ def load_scenario(
     """Create `<schema>.<input>` in the DuckDB `database` for each input the scenario has."""
     folder = Path(folder)
     inputs = json.loads((folder / "manifest.json").read_text())["inputs"]
-    counts: dict[str, int] = {}
-    with duckdb.connect(str(database)) as con:
-        con.execute(f'create schema if not exists "{schema}"')
-        for name in inputs:
-            reader = file_reader(input_file(folder, name))
-            con.execute(f'create or replace table "{schema}"."{name}" as select * from {reader}')
-            row = con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()
-            counts[name] = int(row[0]) if row else 0
-    return counts
+    return load(folder, Path(database), schema, inputs)
 
 
 def main(argv: list[str] | None = None) -> None:
