@@ -80,3 +80,32 @@ def test_a_gate_set_to_warn_publishes_and_logs(built, tmp_path) -> None:
     gates = _table(copy, f"select * from {GATES} where not is_passed")
     assert set(gates["gate_name"]) == {"segment_min_customers"}
     assert gates["message"].str.contains("customers, below the minimum of 1000000000").all()
+
+
+def test_a_kept_name_stays_while_true_and_is_replaced_once_false(built, tmp_path) -> None:
+    database, run = built
+    assert run.success, run.messages()
+    query(database, "checkpoint")
+    copy = tmp_path / "names.duckdb"
+    copy.write_bytes(database.read_bytes())
+    names = "main_segmentation_intermediate.int_segmentation__segment_names"
+    first, second = [r[0] for r in query(copy, f"select segment_id from {names} order by 1")][:2]
+    # The first segment's name states a trait that is not true; the second's stays true.
+    query(
+        copy,
+        f"update {names} set segment_name = 'Stale name', name_trait_1 = 'no_such_feature:high' "
+        f"where segment_id = {first}",
+    )
+    query(copy, f"update {names} set segment_name = 'Kept name' where segment_id = {second}")
+
+    rebuilt = run_dbt(["build", "--select", "int_segmentation__segment_names+"], copy)
+
+    assert rebuilt.success, rebuilt.messages()
+    profiles = dict(
+        query(copy, f"select segment_id, segment_name from {MARTS}.segmentation__segment_profiles")
+    )
+    assert profiles[first] != "Stale name"
+    assert (
+        profiles[first] == dict(query(copy, f"select segment_id, segment_name from {names}"))[first]
+    )
+    assert profiles[second] == "Kept name"
