@@ -359,17 +359,8 @@ def choose_k(
 
 
 def score_k(matrix: np.ndarray, fitted, k: int, settings: dict) -> float:
-    method = settings["cluster_k_method"]
-    if method == "silhouette":
-        from sklearn.metrics import silhouette_score
-
-        size = min(len(matrix), settings["cluster_silhouette_sample"])
-        return float(
-            silhouette_score(
-                matrix, fitted.labels_, sample_size=size,
-                random_state=settings["cluster_random_state"],
-            )
-        )  # fmt: skip
+    if settings["cluster_k_method"] == "silhouette":
+        return sampled_silhouette(matrix, fitted.labels_, settings)
     return prediction_strength(matrix, k, settings)
 
 
@@ -384,7 +375,8 @@ def choose_from_scores(scores: dict[int, float], pool: list[int], settings: dict
 
 
 def sampled_silhouette(matrix: np.ndarray, labels: np.ndarray, settings: dict) -> float:
-    """Mean silhouette of the final fit on a seeded sample (a diagnostic for the runs table)."""
+    """Mean silhouette on a seeded sample of at most cluster_silhouette_sample rows: the
+    silhouette method's score of each k, and the final fit's diagnostic for the runs table."""
     from sklearn.metrics import silhouette_score
 
     if len(np.unique(labels)) < 2:

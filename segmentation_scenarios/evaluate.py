@@ -46,21 +46,36 @@ class Build:
     messages: list[str] = field(default_factory=list)
 
 
-def run_dbt(args: list[str], database: Path, work: Path, variables: dict | None = None) -> Build:
-    command = ["--quiet", *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-               "--target-path", str(work / "target"), "--log-path", str(work / "logs")]  # fmt: skip
+def invoke_dbt(
+    args: list[str],
+    database: Path,
+    work: Path,
+    variables: dict | None = None,
+    project_dir: Path = ROOT,
+    callbacks: list | None = None,
+    quiet: bool = False,
+):
+    """dbt in-process (dbtRunner) on `project_dir` with its DuckDB file at `database`,
+    target and logs under `work`; returns dbt's own result object."""
+    command = [*(["--quiet"] if quiet else []), *args, "--project-dir", str(project_dir),
+               "--profiles-dir", str(project_dir), "--target-path", str(work / "target"),
+               "--log-path", str(work / "logs")]  # fmt: skip
     if variables:
         command += ["--vars", json.dumps(variables)]
     previous = os.environ.get("SEGMENTATION_DUCKDB_PATH")
     os.environ["SEGMENTATION_DUCKDB_PATH"] = str(database)
-    started = time.perf_counter()
     try:
-        outcome = dbtRunner().invoke(command)
+        return dbtRunner(callbacks=callbacks or []).invoke(command)
     finally:
         if previous is None:
             os.environ.pop("SEGMENTATION_DUCKDB_PATH", None)
         else:
             os.environ["SEGMENTATION_DUCKDB_PATH"] = previous
+
+
+def run_dbt(args: list[str], database: Path, work: Path, variables: dict | None = None) -> Build:
+    started = time.perf_counter()
+    outcome = invoke_dbt(args, database, work, variables, quiet=True)
     seconds = time.perf_counter() - started
     results = list(getattr(outcome.result, "results", []) or [])
     build = Build(bool(outcome.success), seconds)
@@ -105,6 +120,7 @@ def prepare(name: str, work: Path, customers: int = 4000) -> Shop:
 
 
 def frame(database: Path, sql: str) -> pd.DataFrame:
+    """A query's result as a DataFrame. Not read-only: dbt-duckdb may still hold the file."""
     with duckdb.connect(str(database)) as con:
         return con.execute(sql).df()
 

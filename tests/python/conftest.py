@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -14,10 +12,10 @@ from types import ModuleType
 
 import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
 
 from segmentation_demo.generate import generate
 from segmentation_demo.load import load
+from segmentation_scenarios.evaluate import frame, invoke_dbt  # noqa: F401 (frame: for the tests)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +55,6 @@ def run_dbt(
     project_dir: Path = ROOT,
 ) -> DbtRun:
     """Invoke dbt on a project (default: this one) with its DuckDB file at `database`."""
-    work_dir = work_dir or database.parent
     warnings: list[str] = []
     errors: list[str] = []
 
@@ -68,28 +65,8 @@ def run_dbt(
         elif level == "error":
             errors.append(event.info.msg)
 
-    command = [
-        *args,
-        "--project-dir",
-        str(project_dir),
-        "--profiles-dir",
-        str(project_dir),
-        "--target-path",
-        str(work_dir / "target"),
-        "--log-path",
-        str(work_dir / "logs"),
-    ]
-    if variables:
-        command += ["--vars", json.dumps(variables)]
-    previous = os.environ.get("SEGMENTATION_DUCKDB_PATH")
-    os.environ["SEGMENTATION_DUCKDB_PATH"] = str(database)
-    try:
-        outcome = dbtRunner(callbacks=[collect]).invoke(command)
-    finally:
-        if previous is None:
-            os.environ.pop("SEGMENTATION_DUCKDB_PATH", None)
-        else:
-            os.environ["SEGMENTATION_DUCKDB_PATH"] = previous
+    work_dir = work_dir or database.parent
+    outcome = invoke_dbt(args, database, work_dir, variables, project_dir, [collect])
     results = list(getattr(outcome.result, "results", []) or [])
     return DbtRun(outcome.success, results, warnings, errors, outcome.exception)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import Inputs, query, run_dbt
+from conftest import Inputs, frame, query, run_dbt
 
 MARTS = "main_segmentation"
 SEGMENTS = f"{MARTS}.segmentation__customer_segments_v1"
@@ -31,11 +31,6 @@ LEAVER = "C0000010"  # deleted from the customers input
 NEWCOMER = "C9990001"  # a new customer with orders
 EMPTIED = "C0000020"  # every order deleted: no longer clustered; given back later
 PRIORITIES = {"lifecycle_stage:at_risk": 5, "lifecycle_stage:lapsed": 6}
-
-
-def frame(database: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(database)) as con:
-        return con.execute(sql).df()
 
 
 def labels(database: Path) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, load_module, query, run_dbt
+from conftest import ROOT, frame, load_module, query, run_dbt
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 
@@ -28,11 +28,6 @@ PLANTED = len([p for p in PERSONAS if p.name != "prospect"])  # prospects never 
 
 def load_model_module():
     return load_module(ROOT / "python_models" / "segmentation__cluster_model.py", "cluster_model")
-
-
-def frame(database: Path, sql: str) -> pd.DataFrame:
-    with duckdb.connect(str(database)) as con:
-        return con.execute(sql).df()
 
 
 @dataclass

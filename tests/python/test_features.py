@@ -8,19 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import Inputs, query, run_dbt
+from conftest import Inputs, frame, query, run_dbt
 from lifetimes.utils import summary_data_from_transaction_data
 
 FEATURES = "main_segmentation.segmentation__customer_features"
 STAGING = "main_segmentation_staging"
-
-
-def frame(database: Path, sql: str) -> pd.DataFrame:
-    import duckdb
-
-    # Not read-only: dbt-duckdb may still hold the file open in this process.
-    with duckdb.connect(str(database)) as con:
-        return con.execute(sql).df()
 
 
 def test_features_mart_has_one_row_per_accepted_customer(built) -> None:

@@ -3,27 +3,18 @@ segment, its figure, the bound and the var, and leaves the last good build in pl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
-from conftest import query, run_dbt
+from conftest import frame, query, run_dbt
 
 MARTS = "main_segmentation"
 GATES = f"{MARTS}.segmentation__quality_gates"
 SEGMENTS = f"{MARTS}.segmentation__customer_segments_v1"
 
 
-def _table(database: Path, sql: str) -> pd.DataFrame:
-    import duckdb
-
-    with duckdb.connect(str(database)) as con:
-        return con.execute(sql).df()
-
-
 def test_gates_pass_on_a_good_build(built) -> None:
     database, run = built
     assert run.success, run.messages()
-    gates = _table(database, f"select * from {GATES}")
+    gates = frame(database, f"select * from {GATES}")
     [(k,)] = query(database, f"select max(k) from {MARTS}.segmentation__cluster_model")
     assert len(gates) == 3 * k  # three gates per segment
     assert gates["is_passed"].all() and gates["message"].isna().all()
@@ -37,7 +28,7 @@ def test_a_failed_gate_names_the_segment_and_keeps_the_last_good_build(built, tm
     query(database, "checkpoint")  # the WAL into the file, so the copy is complete
     copy = tmp_path / "gate.duckdb"
     copy.write_bytes(database.read_bytes())
-    published = _table(copy, f"select * from {SEGMENTS} order by customer_id")
+    published = frame(copy, f"select * from {SEGMENTS} order by customer_id")
     changes = query(copy, f"select count(*) from {MARTS}.segmentation__sync_changes")
 
     failed = run_dbt(["build"], copy, variables={"segmentation__segment_max_share": 0.05})
@@ -48,7 +39,7 @@ def test_a_failed_gate_names_the_segment_and_keeps_the_last_good_build(built, tm
     assert "of clustered customers, above the maximum of 5.0%" in message
     assert "change the var segmentation__segment_max_share" in message
     # The gate table shows the verdict of this build ...
-    gates = _table(copy, f"select * from {GATES} where not is_passed")
+    gates = frame(copy, f"select * from {GATES} where not is_passed")
     assert len(gates) > 0 and set(gates["gate_name"]) == {"segment_max_share"}
     for row in gates.itertuples():
         assert f"segment {row.segment_id} (" in row.message
@@ -56,7 +47,7 @@ def test_a_failed_gate_names_the_segment_and_keeps_the_last_good_build(built, tm
     skipped = {r.node.name for r in failed.results if str(r.status) == "skipped"}
     assert {"segmentation__customer_segments", "segmentation__sync_changes"} <= skipped
     pd.testing.assert_frame_equal(
-        _table(copy, f"select * from {SEGMENTS} order by customer_id"), published
+        frame(copy, f"select * from {SEGMENTS} order by customer_id"), published
     )
     assert query(copy, f"select count(*) from {MARTS}.segmentation__sync_changes") == changes
 
@@ -77,7 +68,7 @@ def test_a_gate_set_to_warn_publishes_and_logs(built, tmp_path) -> None:
     assert warned.success, warned.messages()
     [test] = [r for r in warned.results if r.node.name == "segment_quality_gates_pass"]
     assert str(test.status) == "warn"
-    gates = _table(copy, f"select * from {GATES} where not is_passed")
+    gates = frame(copy, f"select * from {GATES} where not is_passed")
     assert set(gates["gate_name"]) == {"segment_min_customers"}
     assert gates["message"].str.contains("customers, below the minimum of 1000000000").all()
 

@@ -3,13 +3,12 @@
 -- clustered customers within [segment_min_share, segment_max_share] and its
 -- size at least segment_min_customers. A failed row carries a message naming
 -- the segment, the figure, the bound and the var to change.
+{#- (var, its default, the measure it bounds, the comparison that passes, the breach in words);
+    the gate is named after its var. -#}
 {%- set bounds = [
-    ('segment_min_share', 'customer_share', '>=', var('segmentation__segment_min_share', 0.02),
-     'segmentation__segment_min_share', 'below the minimum'),
-    ('segment_max_share', 'customer_share', '<=', var('segmentation__segment_max_share', 0.8),
-     'segmentation__segment_max_share', 'above the maximum'),
-    ('segment_min_customers', 'customer_count', '>=', var('segmentation__segment_min_customers', 10),
-     'segmentation__segment_min_customers', 'below the minimum'),
+    ('segmentation__segment_min_share', 0.02, 'customer_share', '>=', 'below the minimum'),
+    ('segmentation__segment_max_share', 0.8, 'customer_share', '<=', 'above the maximum'),
+    ('segmentation__segment_min_customers', 10, 'customer_count', '>=', 'below the minimum'),
 ] %}
 {%- set text = dbt.type_string() %}
 
@@ -52,9 +51,10 @@ segments as (
 ),
 
 checks as (
-    {%- for gate, measure, operator, bound, var_name, breach in bounds %}
+    {%- for var_name, default, measure, operator, breach in bounds %}
+    {%- set bound = var(var_name, default) %}
     select
-        '{{ gate }}' as gate_name,
+        '{{ var_name | replace("segmentation__", "") }}' as gate_name,
         segment_id,
         segment_name,
         '{{ measure }}' as measure,

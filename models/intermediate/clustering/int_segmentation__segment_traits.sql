@@ -173,17 +173,24 @@ first_names as (
         on scored.segment_id = top_traits.segment_id
 ),
 
-longer_names as (
+short_name_counts as (
     select
         first_names.*,
-        case
-            when count(*) over (partition by first_names.short_name) > 1
-                then first_names.short_name
-                    || coalesce(' · ' || first_names.trait_4, '')
-                    || coalesce(' · ' || first_names.trait_5, '')
-            else first_names.short_name
-        end as long_name
+        count(*) over (partition by first_names.short_name) > 1 as is_short_name_shared
     from first_names
+),
+
+longer_names as (
+    select
+        short_name_counts.*,
+        case
+            when short_name_counts.is_short_name_shared
+                then short_name_counts.short_name
+                    || coalesce(' · ' || short_name_counts.trait_4, '')
+                    || coalesce(' · ' || short_name_counts.trait_5, '')
+            else short_name_counts.short_name
+        end as long_name
+    from short_name_counts
 ),
 
 named as (
@@ -201,7 +208,7 @@ named as (
         end as generated_name,
         -- The traits the name states, to check later that they still hold.
         {%- for rank in range(1, 6) %}
-        {%- set in_name = 'true' if rank <= 3 else 'count(*) over (partition by longer_names.short_name) > 1' %}
+        {%- set in_name = 'true' if rank <= 3 else 'longer_names.is_short_name_shared' %}
         case when {{ in_name }} then longer_names.trait_{{ rank }}_key end as name_trait_{{ rank }},
         {%- endfor %}
         case
