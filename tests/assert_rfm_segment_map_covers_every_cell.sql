@@ -1,6 +1,6 @@
 -- Every one of the 125 RFM cells has exactly one named segment, and the
 -- cell text matches its three scores. Returns the offending cells.
-{%- set segment_map = ref(var('segmentation__rfm_segment_map', none) or 'rfm_segment_map') %}
+{%- set segment_map = ref(segmentation.setting('segmentation__rfm_segment_map') or 'rfm_segment_map') %}
 
 with
 

@@ -110,7 +110,7 @@
                 "segmentation: " ~ where ~ ": '" ~ column.name ~ "' is a date; write 'YYYY-MM-DD', not '" ~ text
                 ~ "' in '" ~ condition ~ "'.") }}
         {%- endif %}
-        {{ return("cast('" ~ text ~ "' as " ~ column.dtype ~ ")") }}
+        {{ return("cast(" ~ segmentation.sql_literal(text) ~ " as " ~ column.dtype ~ ")") }}
     {%- endif %}
-    {{ return("'" ~ text | replace("'", "''") ~ "'") }}
+    {{ return(segmentation.sql_literal(text)) }}
 {% endmacro %}

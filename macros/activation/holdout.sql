@@ -3,7 +3,7 @@
     so every engine gives the same digest. -#}
 {% macro holdout_digest(customer_id, audience_id) -%}
     lower({{ dbt.hash(
-        "'" ~ var('segmentation__holdout_salt', 'segmentation') ~ "' || '|' || " ~ audience_id ~ " || '|' || " ~ customer_id
+        segmentation.sql_literal(segmentation.setting('segmentation__holdout_salt') ~ '|') ~ " || " ~ audience_id ~ " || '|' || " ~ customer_id
     ) }})
 {%- endmacro %}
 

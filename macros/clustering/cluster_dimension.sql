@@ -12,7 +12,7 @@
         {%- elif value is number -%}
             {%- set literal = value -%}
         {%- else -%}
-            {%- set literal = "'" ~ (value | replace("'", "''")) ~ "'" -%}
+            {%- set literal = segmentation.sql_literal(value) -%}
         {%- endif -%}
         {%- set transformed = "case when " ~ column ~ " = " ~ literal ~ " then 1.0 else 0.0 end" -%}
         {%- set column_is_null = "false" -%}
@@ -25,6 +25,6 @@
     {%- endif -%}
     case
         when {{ column_is_null }} then cast(0 as {{ double }})
-        else ({{ transformed }} - {{ entry['center'] }}) / {{ entry['scale'] }}
+        else ({{ transformed }} - {{ segmentation.sql_literal(entry['center']) }}) / {{ segmentation.sql_literal(entry['scale']) }}
     end
 {%- endmacro %}

@@ -2,7 +2,7 @@
     `config_var` is set, else the distinct non-null values of `column` in
     `relation`, sorted (read at execution; empty while parsing). -#}
 {% macro pivot_values(relation, column, config_var) %}
-    {%- set configured = var(config_var, none) -%}
+    {%- set configured = segmentation.setting(config_var) -%}
     {%- if configured is not none -%}
         {{ return(configured | list) }}
     {%- endif -%}

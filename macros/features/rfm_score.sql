@@ -4,13 +4,8 @@
     result is deterministic (equal values can straddle a quintile edge).
     `higher_is_better=false` (recency) gives 5 to the smallest values. -#}
 {% macro rfm_score(expression, dimension, higher_is_better=true) %}
-    {%- set cut_points = (var('segmentation__rfm_cut_points', none) or {}).get(dimension) -%}
+    {%- set cut_points = (segmentation.setting('segmentation__rfm_cut_points') or {}).get(dimension) -%}
     {%- if cut_points -%}
-        {%- if cut_points | length != 4 -%}
-            {{ exceptions.raise_compiler_error(
-                "segmentation: var segmentation__rfm_cut_points." ~ dimension
-                ~ " needs exactly four ascending cut points, got " ~ cut_points) }}
-        {%- endif -%}
         case
         {%- for point in cut_points %}
             when {{ expression }} < {{ point }} then {{ 5 - loop.index0 if not higher_is_better else loop.index }}

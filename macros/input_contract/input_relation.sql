@@ -3,7 +3,7 @@
     A bare name is a model or seed of the user's project and is ref()'d, so
     dbt orders the build; a dotted name is used as a qualified relation. -#}
 {% macro input_relation(input_name) %}
-    {%- set override = var('segmentation__' ~ input_name ~ '_relation', none) -%}
+    {%- set override = segmentation.setting('segmentation__' ~ input_name ~ '_relation') -%}
     {%- if override is none or override == '' -%}
         {{ return(source('segmentation', input_name)) }}
     {%- endif -%}
@@ -26,7 +26,7 @@
 {#- A configuration seed: the user's model or seed named by `var_name` (in the
     root project), else the package's own seed `default`. -#}
 {% macro config_relation(var_name, default) %}
-    {%- set override = var(var_name, none) -%}
+    {%- set override = segmentation.setting(var_name) -%}
     {%- if override is none or override == '' -%}
         {{ return(ref('segmentation', default)) }}
     {%- endif -%}

@@ -10,5 +10,5 @@
     {%- if not contract[input_name]['optional'] -%}
         {{ return(true) }}
     {%- endif -%}
-    {{ return(var('segmentation__using_' ~ input_name, true) | as_bool) }}
+    {{ return(segmentation.setting('segmentation__using_' ~ input_name)) }}
 {% endmacro %}

@@ -3,7 +3,7 @@
     when the var segmentation__redact_pii_in_rejected_rows is false. -#}
 {% macro redacted_columns(input_name) %}
     {%- set names = [] -%}
-    {%- if var('segmentation__redact_pii_in_rejected_rows', true) -%}
+    {%- if segmentation.setting('segmentation__redact_pii_in_rejected_rows') -%}
         {%- for column in segmentation.input_contract()[input_name]['columns'] if column.get('pii', false) -%}
             {%- do names.append(column['name']) -%}
         {%- endfor -%}

@@ -1,11 +1,11 @@
-{{ config(enabled=var('segmentation__using_marketing_touches', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
 -- One row per audience and campaign that reached it: how many members were
 -- sent the campaign and opened, clicked and converted, and the lift of that
 -- treated group over the audience's holdout. Both groups are judged on one
 -- outcome in one window: an accepted order between the campaign's first send
 -- and `segmentation__campaign_outcome_days` after its last. Groups use the
 -- current memberships (segmentation__audience_memberships).
-{%- set outcome_days = var('segmentation__campaign_outcome_days', 14) %}
+{%- set outcome_days = segmentation.setting('segmentation__campaign_outcome_days') %}
 
 with
 

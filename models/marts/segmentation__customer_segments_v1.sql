@@ -2,8 +2,8 @@
 -- and its name, the RFM cell and segment, the lifecycle stage and a value
 -- tier. The table dashboards filter on and reverse-ETL tools sync, so its
 -- columns only change with a new version (docs/decisions/0009).
-{%- set top_share = var('segmentation__value_tier_top_share', 0.2) %}
-{%- set bottom_share = var('segmentation__value_tier_bottom_share', 0.4) %}
+{%- set top_share = segmentation.setting('segmentation__value_tier_top_share') %}
+{%- set bottom_share = segmentation.setting('segmentation__value_tier_bottom_share') %}
 {%- if not (0 < top_share and 0 < bottom_share and top_share + bottom_share <= 1) %}
     {{ exceptions.raise_compiler_error(
         "segmentation: the value tier shares must be positive and add up to at most 1; got "

@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_customer_attributes', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_customer_attributes')) }}
 -- One row per accepted customer and attribute.
 with
 

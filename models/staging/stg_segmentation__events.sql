@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_events', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- One row per accepted event (exact duplicates removed).
 with
 

@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_marketing_touches', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
 -- One row per accepted marketing message sent.
 with
 

@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_order_items', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- One row per accepted order line.
 with
 

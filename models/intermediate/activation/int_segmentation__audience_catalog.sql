@@ -1,13 +1,8 @@
 -- One row per audience: every cluster segment, RFM segment and lifecycle stage
 -- a customer has ever held (kept when it empties, so a CRM audience does not
 -- vanish), and every user-defined audience of the definitions seed.
-{%- set priorities = var('segmentation__audience_priorities', {}) or {} %}
-{%- for audience_id, priority in priorities.items() if priority is not number or priority != priority | int %}
-    {{ exceptions.raise_compiler_error(
-        "segmentation: segmentation__audience_priorities gives '" ~ audience_id ~ "' the priority '"
-        ~ priority ~ "'; priorities are whole numbers, lower wins.") }}
-{%- endfor %}
-{%- set default_share = var('segmentation__holdout_share', 0.1) %}
+{%- set priorities = segmentation.setting('segmentation__audience_priorities') or {} %}
+{%- set default_share = segmentation.setting('segmentation__holdout_share') %}
 
 with
 
@@ -98,7 +93,7 @@ final as (
             audiences.priority,
             case audiences.label_kind || ':' || audiences.label
                 {%- for audience_id, priority in priorities.items() | sort %}
-                when '{{ audience_id | replace("'", "''") }}' then {{ priority | int }}
+                when {{ segmentation.sql_literal(audience_id) }} then {{ priority }}
                 {%- endfor %}
             end
         ) as priority,

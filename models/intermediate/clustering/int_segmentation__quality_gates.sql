@@ -52,7 +52,7 @@ segments as (
 
 checks as (
     {%- for var_name, default, measure, operator, breach in bounds %}
-    {%- set bound = var(var_name, default) %}
+    {%- set bound = segmentation.setting(var_name) %}
     select
         '{{ var_name | replace("segmentation__", "") }}' as gate_name,
         segment_id,

@@ -10,8 +10,8 @@
 -- take up to two more traits, then the segment id. No true trait: 'Typical customers'.
 {%- set features = segmentation.profile_features() %}
 {%- set double = segmentation.type_double() %}
-{%- set min_z = var('segmentation__trait_min_z', 0.5) %}
-{%- set min_position = var('segmentation__trait_min_position', 0.6) %}
+{%- set min_z = segmentation.setting('segmentation__trait_min_z') %}
+{%- set min_position = segmentation.setting('segmentation__trait_min_position') %}
 {#- The description: up to three traits as 'feature z sd', separated by '; '. -#}
 {%- set described = [] %}
 {%- for rank in [1, 2, 3] %}

@@ -1,11 +1,11 @@
 -- One row per accepted customer: purchase habits (orders, order_items),
 -- browsing (events) and campaign response (marketing_touches), measured up to
 -- the as-of date. Features of a switched-off input are null.
-{%- set using_items = var('segmentation__using_order_items', true) %}
-{%- set using_events = var('segmentation__using_events', true) %}
-{%- set using_touches = var('segmentation__using_marketing_touches', true) %}
-{%- set purchase_types = segmentation.quoted_list(var('segmentation__purchase_event_types')) %}
-{%- set cart_types = segmentation.quoted_list(var('segmentation__cart_event_types')) %}
+{%- set using_items = segmentation.setting('segmentation__using_order_items') %}
+{%- set using_events = segmentation.setting('segmentation__using_events') %}
+{%- set using_touches = segmentation.setting('segmentation__using_marketing_touches') %}
+{%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
+{%- set cart_types = segmentation.quoted_list(segmentation.setting('segmentation__cart_event_types')) %}
 {%- set double = segmentation.type_double() %}
 
 with
@@ -90,7 +90,7 @@ order_stats as (
         avg(case when orders.discount_total > 0 then 1.0 else 0.0 end) as discount_order_share,
         avg(
             case
-                when orders.status in ({{ segmentation.quoted_list(var('segmentation__returned_statuses')) }})
+                when orders.status in ({{ segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) }})
                     then 1.0
                 else 0.0
             end

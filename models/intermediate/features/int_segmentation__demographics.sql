@@ -32,9 +32,9 @@ final as (
         -- ids
         customer_id,
         -- strings
-        {{ segmentation.band_label('age_years', var('segmentation__age_band_edges')) }} as age_band,
+        {{ segmentation.band_label('age_years', segmentation.setting('segmentation__age_band_edges')) }} as age_band,
         gender,
-        {{ segmentation.band_label('income', var('segmentation__income_band_edges')) }} as income_band,
+        {{ segmentation.band_label('income', segmentation.setting('segmentation__income_band_edges')) }} as income_band,
         education,
         occupation,
         country,

@@ -70,8 +70,8 @@ measured as (
         {{ segmentation.days_between('customer_gaps.first_order_date', 'as_of.as_of_date') }} as days_since_first_order,
         {{ segmentation.days_between('customer_gaps.last_order_date', 'as_of.as_of_date') }} as days_since_last_order,
         coalesce(
-            {{ var('segmentation__usual_gap_multiplier') }} * customer_gaps.median_gap_days,
-            {{ var('segmentation__at_risk_days') }}
+            {{ segmentation.setting('segmentation__usual_gap_multiplier') }} * customer_gaps.median_gap_days,
+            {{ segmentation.setting('segmentation__at_risk_days') }}
         ) as at_risk_after_days
     from customers
     cross join as_of
@@ -86,10 +86,10 @@ final as (
         -- strings
         case
             when last_order_date is null then 'prospect'
-            when days_since_first_order <= {{ var('segmentation__new_customer_days') }} then 'new'
-            when days_since_last_order >= {{ var('segmentation__lapsed_days') }} then 'lapsed'
+            when days_since_first_order <= {{ segmentation.setting('segmentation__new_customer_days') }} then 'new'
+            when days_since_last_order >= {{ segmentation.setting('segmentation__lapsed_days') }} then 'lapsed'
             when days_since_last_order > at_risk_after_days then 'at_risk'
-            when last_gap_days >= {{ var('segmentation__lapsed_days') }} then 'reactivated'
+            when last_gap_days >= {{ segmentation.setting('segmentation__lapsed_days') }} then 'reactivated'
             else 'active'
         end as lifecycle_stage,
         -- numbers

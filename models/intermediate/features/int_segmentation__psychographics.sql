@@ -2,8 +2,8 @@
 -- affinity (share of spend per category, one column per category), price-tier
 -- preference, discount sensitivity, and declared attributes pivoted from
 -- customer_attributes. Features of a switched-off input are null or absent.
-{%- set using_items = var('segmentation__using_order_items', true) %}
-{%- set using_attributes = var('segmentation__using_customer_attributes', true) %}
+{%- set using_items = segmentation.setting('segmentation__using_order_items') %}
+{%- set using_attributes = segmentation.setting('segmentation__using_customer_attributes') %}
 {%- set double = segmentation.type_double() %}
 {%- set categories = segmentation.pivot_values(
     ref('stg_segmentation__order_items'), 'category', 'segmentation__affinity_categories'
@@ -94,7 +94,7 @@ affinity as (
         coalesce(
             sum(
                 case
-                    when category_shares.category = '{{ category | replace("'", "''") }}'
+                    when category_shares.category = {{ segmentation.sql_literal(category) }}
                         then category_shares.spend_share
                 end
             ),
@@ -108,12 +108,12 @@ price_tiers as (
     select
         priced_items.customer_id,
         {{ segmentation.safe_divide(
-            'sum(case when priced_items.price_index >= ' ~ var('segmentation__premium_price_ratio')
+            'sum(case when priced_items.price_index >= ' ~ segmentation.setting('segmentation__premium_price_ratio')
             ~ ' then priced_items.quantity else 0 end)',
             'sum(priced_items.quantity)'
         ) }} as premium_item_share,
         {{ segmentation.safe_divide(
-            'sum(case when priced_items.price_index <= ' ~ var('segmentation__value_price_ratio')
+            'sum(case when priced_items.price_index <= ' ~ segmentation.setting('segmentation__value_price_ratio')
             ~ ' then priced_items.quantity else 0 end)',
             'sum(priced_items.quantity)'
         ) }} as value_item_share,
@@ -157,7 +157,7 @@ declared as (
         {%- for attribute in attributes %},
         max(
             case
-                when stg_attributes.attribute = '{{ attribute | replace("'", "''") }}'
+                when stg_attributes.attribute = {{ segmentation.sql_literal(attribute) }}
                     then stg_attributes.attribute_value
             end
         ) as declared_{{ segmentation.column_slug(attribute) }}{% endfor %}

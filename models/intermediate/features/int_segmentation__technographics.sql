@@ -9,7 +9,7 @@ customers as (
     select customer_id from {{ ref('stg_segmentation__customers') }}
 ),
 
-{% if var('segmentation__using_events', true) -%}
+{% if segmentation.setting('segmentation__using_events') -%}
 as_of as (
     select as_of_date from {{ ref('int_segmentation__as_of') }}
 ),
@@ -52,7 +52,7 @@ sessions as (
         events.session_key,
         max(
             case
-                when events.device_type in ({{ segmentation.quoted_list(var('segmentation__mobile_device_types')) }})
+                when events.device_type in ({{ segmentation.quoted_list(segmentation.setting('segmentation__mobile_device_types')) }})
                     then 1
                 else 0
             end
@@ -67,7 +67,7 @@ device_stats as (
         count(distinct coalesce(events.device_type, '?') || '/' || coalesce(events.os, '?')) as distinct_devices,
         max(
             case
-                when events.platform in ({{ segmentation.quoted_list(var('segmentation__app_platforms')) }})
+                when events.platform in ({{ segmentation.quoted_list(segmentation.setting('segmentation__app_platforms')) }})
                     then 1
                 else 0
             end

@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_customer_attributes', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_customer_attributes')) }}
 -- Every customer_attributes input row, typed, with the reason it is rejected (null when accepted).
 with
 

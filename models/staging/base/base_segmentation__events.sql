@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_events', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- Every events input row, typed, with the reason it is rejected (null when accepted).
 -- Events have no key: an exact copy of an accepted event is a double-fired
 -- duplicate and is rejected as duplicate_key.
@@ -18,7 +18,7 @@ row_checked as (
         typed.*,
         {{ segmentation.rejection_reason('events', extra_checks=[
             {'code': 'unknown_event_type',
-             'condition': "event_type not in (" ~ segmentation.quoted_list(var('segmentation__event_types')) ~ ")",
+             'condition': "event_type not in (" ~ segmentation.quoted_list(segmentation.setting('segmentation__event_types')) ~ ")",
              'message': "'event_type not in var segmentation__event_types: ' || event_type"},
         ]) }}
     from typed

@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_marketing_touches', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
 -- Every marketing_touches input row, typed, with the reason it is rejected (null when accepted).
 -- A touch is keyed by customer, campaign, channel and send time.
 with

@@ -1,4 +1,4 @@
-{{ config(enabled=var('segmentation__using_order_items', true)) }}
+{{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- Every order_items input row, typed, with the reason it is rejected (null when accepted).
 -- Order lines have no key of their own: identical lines are both kept.
 with
