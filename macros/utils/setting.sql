@@ -90,8 +90,8 @@
         {%- if subset_of -%}
             {%- set allowed = segmentation.setting(subset_of) -%}
             {%- for item in value if item not in allowed -%}
-                {{ segmentation.setting_error(name, value, "values of segmentation__" ~ subset_of[14:]
-                    ~ " (" ~ allowed | join(', ') ~ "); '" ~ item ~ "' is not one") }}
+                {{ segmentation.setting_error(name, value, "values of var '" ~ subset_of
+                    ~ "' (" ~ allowed | join(', ') ~ "); '" ~ item ~ "' is not one") }}
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
@@ -106,12 +106,6 @@
             "segmentation: var '" ~ low ~ "' (" ~ segmentation.setting(low) ~ ") must not be above var '"
             ~ high ~ "' (" ~ segmentation.setting(high) ~ ")") }}
     {%- endfor -%}
-    {%- if segmentation.setting('segmentation__value_tier_top_share')
-        + segmentation.setting('segmentation__value_tier_bottom_share') > 1 -%}
-        {{ exceptions.raise_compiler_error(
-            "segmentation: vars 'segmentation__value_tier_top_share' and 'segmentation__value_tier_bottom_share'"
-            ~ " add up to more than 1") }}
-    {%- endif -%}
     {{ return('') }}
 {% endmacro %}
 

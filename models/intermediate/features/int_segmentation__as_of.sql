@@ -5,12 +5,13 @@
 -- that a sync would turn into emptied CRM audiences.
 {%- set as_of_date = segmentation.setting('segmentation__as_of_date') %}
 {%- set as_of_literal = 'cast(' ~ segmentation.sql_literal(as_of_date) ~ ' as date)' %}
+{%- set accepted_orders = ref('stg_segmentation__orders') %}
 {%- set read_from = {
     'customers': ref('base_segmentation__customers'),
     'orders': ref('base_segmentation__orders'),
 } %}
 {%- if execute %}
-    {{- segmentation.require_accepted_orders(ref('stg_segmentation__orders'), read_from, as_of_date, as_of_literal) }}
+    {{- segmentation.require_accepted_orders(accepted_orders, read_from, as_of_date, as_of_literal) }}
 {%- endif %}
 
 {% if as_of_date is not none -%}
@@ -19,7 +20,7 @@ select {{ as_of_literal }} as as_of_date
 with
 
 orders as (
-    select ordered_at from {{ ref('stg_segmentation__orders') }}
+    select ordered_at from {{ accepted_orders }}
 ),
 
 final as (
