@@ -56,6 +56,12 @@ RAW_SCHEMA = "SEGMENTATION_RAW"
 FIXTURE_TABLE = "CLUSTER_MODEL_FIXTURE"
 CLUSTER_MODEL_TABLE = "main_segmentation.segmentation__cluster_model"
 PREVIOUS_RUN = "segmentation__customer_segments_v1__previous"
+# Values from data or config that must survive quoting (issue 13): quotes,
+# backslashes (Snowflake escapes), comment and statement markers, newlines.
+HOSTILE_LITERALS = [
+    "it's", "back\\slash", "ends with \\", "\\'", "'; drop table x; --", 'say "hi"',
+    "two\nlines", "-- comment", "a;b", "\\\\'' or 1=1 --", "Électronique", "",
+]
 # Captured before `import fakesnow.server` rebinds the name to the module.
 start_server = fakesnow.server
 
@@ -354,6 +360,18 @@ def run(args: argparse.Namespace) -> None:
         step = time.monotonic()
         check_exit_is_recorded(connection_kwargs, env, project, args.timeout)
         timings["history"] = time.monotonic() - step
+
+        # Every value that becomes SQL goes through segmentation.sql_literal: its
+        # Snowflake rules (backslash escapes) must give each hostile value back.
+        step = time.monotonic()
+        dbt(
+            ["run-operation", "check_literals", "--args", json.dumps({"values": HOSTILE_LITERALS}),
+             *project],
+            env,
+            "hostile literals round-trip",
+            args.timeout,
+        )  # fmt: skip
+        timings["literals"] = time.monotonic() - step
 
         # The package's own project, no shims: what a Snowflake user compiles.
         step = time.monotonic()
