@@ -29,8 +29,11 @@ from pathlib import Path
 
 PACKAGE = "segmentation"
 PRIVATE_LAYERS = ("staging", "intermediate")
-# var('segmentation__x') and config_relation('segmentation__x', ...), which reads the var.
-VAR_READ = re.compile(r"""(?:var|config_relation)\(\s*['"](segmentation__\w+)['"]""")
+# setting('segmentation__x'), var('segmentation__x') and config_relation('segmentation__x', ...).
+VAR_READ = re.compile(r"""(?:setting|var|config_relation)\(\s*['"](segmentation__\w+)['"]""")
+# A var read directly in SQL code, not through the validating setting() macro.
+RAW_VAR = re.compile(r"""(?<![\w.])var\(""")
+SETTING_MACROS = {"setting", "validate_settings"}
 # Vars that only say where an input lives (a unit test replaces the input), and
 # input switches: a test whose input is switched off is disabled with it.
 LOCATOR_VAR = re.compile(r"segmentation__(source_\w+|\w+_identifier|\w+_relation|using_\w+)$")
@@ -150,7 +153,21 @@ def check(manifest: dict, catalog: dict) -> Report:
                 if not _is_pii(documented.get(name, {})):
                     report.add(f"{label}: public model exposes PII column {name} untagged")
     check_unit_test_vars(manifest, report)
+    check_vars_read_through_setting(manifest, report)
     return report
+
+
+def check_vars_read_through_setting(manifest: dict, report: Report) -> None:
+    """Models, snapshots, tests and macros of the package read vars only through
+    setting(), which validates them (yml configs are checked by validate_settings)."""
+    for node in manifest["nodes"].values():
+        if node.get("package_name") == PACKAGE and RAW_VAR.search(node.get("raw_code") or ""):
+            report.add(f"{node['name']}: reads a var with var(); use segmentation.setting()")
+    for macro in manifest.get("macros", {}).values():
+        if macro.get("package_name") != PACKAGE or macro["name"] in SETTING_MACROS:
+            continue
+        if RAW_VAR.search(macro.get("macro_sql") or ""):
+            report.add(f"macro {macro['name']}: reads a var with var(); use segmentation.setting()")
 
 
 def _vars_read(manifest: dict, node: dict) -> set[str]:

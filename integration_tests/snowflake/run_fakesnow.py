@@ -61,7 +61,7 @@ PREVIOUS_RUN = "segmentation__customer_segments_v1__previous"
 HOSTILE_LITERALS = [
     "it's", "back\\slash", "ends with \\", "\\'", "'; drop table x; --", 'say "hi"',
     "two\nlines", "-- comment", "a;b", "\\\\'' or 1=1 --", "Électronique", "",
-]
+]  # fmt: skip
 # Captured before `import fakesnow.server` rebinds the name to the module.
 start_server = fakesnow.server
 
