@@ -1,6 +1,7 @@
 {#- Text to a timestamp (naive, UTC) or a date; null when it does not parse.
     Accepted: ISO 8601 'YYYY-MM-DD', 'YYYY-MM-DD[T ]HH:MM[:SS[.fraction]]',
-    optionally followed by an offset 'Z', '+HH', '+HHMM' or '+HH:MM'; then the
+    optionally followed by an offset 'Z', '+HH', '+HHMM' or '+HH:MM' (hours at
+    most 14, minutes below 60: DuckDB would read '+25:99'); then the
     strptime formats of the var `segmentation__timestamp_formats`, in order.
     A timestamp with an offset is converted to UTC; one without is read in the
     var `segmentation__source_timezone` and converted to UTC. A date is the
@@ -17,7 +18,7 @@
     (no backslashes: Snowflake string literals would need them doubled). -#}
 {% macro iso_8601_pattern(with_offset) %}
     {%- set naive = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)?)?' -%}
-    {%- set offset_form = '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)? ?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)' -%}
+    {%- set offset_form = '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,9})?)? ?([Zz]|[+-](0[0-9]|1[0-4])(:?[0-5][0-9])?)' -%}
     {{ return(offset_form if with_offset else naive) }}
 {% endmacro %}
 

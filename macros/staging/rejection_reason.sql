@@ -24,6 +24,9 @@
             'message': "'required column " ~ column['name'] ~ " is null'"}) -%}
     {%- endfor -%}
     {%- set settings = segmentation.timestamp_settings() -%}
+    {%- if not settings['is_utc'] and columns | selectattr('kind', 'equalto', 'timestamp') | list -%}
+        {%- do segmentation.check_timezone_exists(settings['source_timezone']) -%}
+    {%- endif -%}
     {%- set number_literal = '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?' -%}
     {%- for column in columns if column['kind'] in ('timestamp', 'date', 'number') -%}
         {%- set what = 'a number' if column['kind'] == 'number' else 'a ' ~ column['kind'] -%}
@@ -59,6 +62,11 @@
                 'message': "'" ~ column['name'] ~ " is before var segmentation__min_timestamp (' || "
                     ~ settings['min_timestamp'] ~ " || '): ' || " ~ shown[column['name']]}) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {%- for column in columns if column['kind'] in ('timestamp', 'date') -%}
+        {%- do checks.append({'code': 'future_timestamp',
+            'condition': column['name'] ~ ' > ' ~ segmentation.future_cutoff(),
+            'message': "'" ~ column['name'] ~ " is in the future: ' || " ~ shown[column['name']]}) -%}
     {%- endfor -%}
     {%- set checks = checks + extra_checks %}
         case

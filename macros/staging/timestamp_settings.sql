@@ -7,7 +7,7 @@
     {%- set zone = var('segmentation__source_timezone', 'UTC') -%}
     {%- if zone is not string or not modules.re.fullmatch('[A-Za-z][A-Za-z0-9_+-]{0,40}(/[A-Za-z0-9_+-]{1,40}){0,2}', zone) -%}
         {{ exceptions.raise_compiler_error(
-            "segmentation: var 'segmentation__source_timezone' is " ~ zone | string | tojson
+            "segmentation: var 'segmentation__source_timezone' is '" ~ zone ~ "'"
             ~ "; expected an IANA time zone name such as 'UTC', 'Europe/Berlin' or 'America/New_York'.") }}
     {%- endif -%}
 
@@ -18,14 +18,14 @@
     {%- endif -%}
     {%- if not floor_ok -%}
         {{ exceptions.raise_compiler_error(
-            "segmentation: var 'segmentation__min_timestamp' is " ~ floor | tojson
+            "segmentation: var 'segmentation__min_timestamp' is '" ~ floor ~ "'"
             ~ "; expected a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. '1900-01-01'.") }}
     {%- endif -%}
 
     {%- set formats = var('segmentation__timestamp_formats', []) or [] -%}
     {%- if formats is string or formats is mapping or formats is not iterable -%}
         {{ exceptions.raise_compiler_error(
-            "segmentation: var 'segmentation__timestamp_formats' is " ~ formats | string | tojson
+            "segmentation: var 'segmentation__timestamp_formats' is " ~ formats
             ~ "; expected a list of strptime formats, e.g. ['%Y%m%d', '%d/%m/%Y %H:%M'].") }}
     {%- endif -%}
     {%- for format in formats -%}
@@ -36,7 +36,7 @@
             or not ('%m' in directives or '%b' in directives)
             or '%d' not in directives -%}
             {{ exceptions.raise_compiler_error(
-                "segmentation: var 'segmentation__timestamp_formats' has " ~ format | string | tojson
+                "segmentation: var 'segmentation__timestamp_formats' has '" ~ format ~ "'"
                 ~ "; each format needs a year (%Y or %y), a month (%m or %b) and a day (%d), and may use"
                 ~ " only %Y %y %m %b %d %H %I %M %S %f %p and the characters - / : . , space T"
                 ~ " (no zone: values read with a format are in var segmentation__source_timezone).") }}
