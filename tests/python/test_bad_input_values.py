@@ -362,7 +362,7 @@ BAD_VARS = [
      "expected an IANA time zone name"),
     ({"segmentation__source_timezone": "Mars/Olympus_Mons"}, "Mars/Olympus_Mons",
      "which DuckDB does not know"),
-    ({"segmentation__timestamp_formats": "%Y%m%d"}, "%Y%m%d", "expected a list of strptime formats"),
+    ({"segmentation__timestamp_formats": "%Y%m%d"}, "%Y%m%d", "expected a list of strptime"),
     ({"segmentation__timestamp_formats": ["%Y%m"]}, "%Y%m", "needs a year (%Y or %y), a month"),
     ({"segmentation__timestamp_formats": ["%Y%m%d'); --"]}, "%Y%m%d'); --", "may use only"),
     ({"segmentation__min_timestamp": "1900-02-30"}, "1900-02-30", "expected a date 'YYYY-MM-DD'"),
