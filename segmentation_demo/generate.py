@@ -458,7 +458,7 @@ def _bad_rows(
             ("missing_required_value", [fresh_order(4, customer_id=None),
                                         fresh_order(5, ordered_at=None),
                                         fresh_order(6, order_total=None)]),
-            ("unparseable_timestamp", [fresh_order(7, ordered_at="yesterday"),
+            ("unparseable_timestamp", [fresh_order(7, ordered_at="the day before"),
                                        fresh_order(8, ordered_at="2025-02-30 10:00:00")]),
             ("unparseable_number", [fresh_order(9, order_total="abc"),
                                     fresh_order(10, order_total="12,50")]),

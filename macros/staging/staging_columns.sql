@@ -10,7 +10,9 @@
 {%- endmacro %}
 
 
-{#- The raw values as JSON text, then every contract column cast to its type.
+{#- The raw values as JSON text, then every contract column cast to its type:
+    timestamps and dates with `parse_timestamp` (offsets to UTC, naive values
+    from var segmentation__source_timezone), numbers with `safe_cast`.
     Unparseable text casts to null here and `rejection_reason` reports it. -#}
 {% macro typed_columns(input_name) %}
     {%- set columns = segmentation.input_contract()[input_name]['columns'] %}
@@ -20,6 +22,8 @@
     {%- for column in columns %}
         {% if column['kind'] == 'string' -%}
             {{ column['name'] }}_raw as {{ column['name'] }}
+        {%- elif column['kind'] in ('timestamp', 'date') -%}
+            {{ segmentation.parse_timestamp(column['name'] ~ '_raw', column['kind']) }} as {{ column['name'] }}
         {%- else -%}
             {{ segmentation.safe_cast(column['name'] ~ '_raw', segmentation.type_for_kind(column['kind'])) }} as {{ column['name'] }}
         {%- endif -%}

@@ -46,7 +46,7 @@ order_items as (
         stg_items.order_id,
         stg_items.category,
         stg_items.quantity,
-        stg_items.quantity * stg_items.unit_price as line_value
+        cast(stg_items.quantity * stg_items.unit_price as {{ segmentation.type_money() }}) as line_value
     from {{ ref('stg_segmentation__order_items') }} as stg_items
     inner join orders
         on stg_items.order_id = orders.order_id
