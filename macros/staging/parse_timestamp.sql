@@ -70,7 +70,7 @@
     {%- set attempts = [] -%}
     {%- for format in settings['formats'] -%}
         {%- do attempts.append('try_to_timestamp_ntz(' ~ field ~ ', '
-            ~ segmentation.timestamp_var_literal(segmentation.snowflake_timestamp_format(format)) ~ ')') -%}
+            ~ segmentation.sql_literal(segmentation.snowflake_timestamp_format(format)) ~ ')') -%}
     {%- endfor -%}
     {%- set parsed_by_format = attempts[0] if attempts | length == 1 else 'coalesce(' ~ attempts | join(', ') ~ ')' -%}
     {%- if kind == 'date' -%}

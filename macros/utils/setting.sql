@@ -18,6 +18,13 @@
         'segmentation__cart_event_types': {'type': 'text_list', 'subset_of': 'segmentation__event_types'},
         'segmentation__purchase_event_types': {'type': 'text_list', 'subset_of': 'segmentation__event_types'},
         'segmentation__future_cutoff': {'type': 'timestamp', 'nullable': true},
+        'segmentation__source_timezone': {'type': 'text',
+            'pattern': '^[A-Za-z][A-Za-z0-9_+-]{0,40}(/[A-Za-z0-9_+-]{1,40}){0,2}$',
+            'expected': "an IANA time zone name such as 'UTC', 'Europe/Berlin' or 'America/New_York'"},
+        'segmentation__min_timestamp': {'type': 'timestamp',
+            'expected': "a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. '1900-01-01'"},
+        'segmentation__timestamp_formats': {'type': 'text_list', 'nullable': true, 'may_be_empty': true,
+            'expected': "a list of strptime formats, e.g. ['%Y%m%d', '%d/%m/%Y %H:%M']"},
         'segmentation__as_of_date': {'type': 'date', 'nullable': true},
         'segmentation__age_band_edges': {'type': 'ascending_integers'},
         'segmentation__income_band_edges': {'type': 'ascending_integers'},
@@ -95,6 +102,7 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- do segmentation.timestamp_settings() -%}
     {%- set pairs = [
         ('segmentation__cluster_k_min', 'segmentation__cluster_k_max'),
         ('segmentation__segment_min_share', 'segmentation__segment_max_share'),
@@ -145,16 +153,17 @@
     {%- elif kind == 'text' -%}
         {%- if is_bool or value is not string and value is not number
             or not modules.re.match(rule['pattern'], value | string, modules.re.S) -%}
-            {{ segmentation.setting_error(name, value, 'text matching ' ~ rule['pattern']) }}
+            {{ segmentation.setting_error(name, value, rule.get('expected', 'text matching ' ~ rule['pattern'])) }}
         {%- endif -%}
         {{ return(value | string) }}
     {%- elif kind == 'text_list' -%}
-        {%- if value is string or value is mapping or value is not iterable or value | length == 0 -%}
-            {{ segmentation.setting_error(name, value, 'a non-empty list of text values, e.g. [a, b]') }}
+        {%- if value is string or value is mapping or value is not iterable
+            or (value | length == 0 and not rule.get('may_be_empty')) -%}
+            {{ segmentation.setting_error(name, value, rule.get('expected', 'a non-empty list of text values, e.g. [a, b]')) }}
         {%- endif -%}
         {%- for item in value if item is none or item is mapping or (item is iterable and item is not string)
             or item is sameas true or item is sameas false or item | string | trim == '' -%}
-            {{ segmentation.setting_error(name, value, 'a list of non-empty text values') }}
+            {{ segmentation.setting_error(name, value, rule.get('expected', 'a list of non-empty text values')) }}
         {%- endfor -%}
         {{ return(value | map('string') | list) }}
     {%- elif kind == 'ascending_integers' -%}
@@ -214,7 +223,8 @@
         {%- set match = modules.re.match(
             '^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9])(?:[.][0-9]{1,6})?)?)?$', text) -%}
         {%- if not match or not segmentation.is_calendar_date(match) -%}
-            {{ segmentation.setting_error(name, value, "a UTC timestamp 'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]'") }}
+            {{ segmentation.setting_error(name, value,
+                rule.get('expected', "a UTC timestamp 'YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]'")) }}
         {%- endif -%}
         {{ return(text | replace('T', ' ')) }}
     {%- endif -%}
