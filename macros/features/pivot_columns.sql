@@ -1,5 +1,5 @@
-{#- The column each pivoted value gets: a list of {'value', 'column'} in the
-    order of `values` (duplicates dropped). The rule (docs/decisions/0016):
+{#- The column each pivoted value gets: a list of {'kind', 'value', 'column'}
+    in the order of `values` (duplicates dropped; `kind` as given). The rule (docs/decisions/0016):
     - `prefix` ~ column_slug(value) when that is the value's alone, is not in
       `reserved` (the model's fixed columns) and has at most 63 characters;
     - otherwise (values whose slugs collide, e.g. 'Shoes' and 'shoes', a slug
@@ -9,7 +9,7 @@
       depends only on its own value and always means the same value;
     - a name that would still repeat stops the build: never two columns with
       one name, never one value's numbers under another's name. -#}
-{% macro pivot_columns(values, prefix, reserved=[]) %}
+{% macro pivot_columns(values, prefix, reserved=[], kind=none) %}
     {%- set max_length = 63 -%}
     {%- set distinct_values = [] -%}
     {%- set slugs = {} -%}
@@ -39,7 +39,7 @@
                 ~ " / segmentation__declared_attributes) without one of them") }}
         {%- endif -%}
         {%- do taken.update({column: 'the column of ' ~ value | tojson}) -%}
-        {%- do columns.append({'value': value, 'column': column}) -%}
+        {%- do columns.append({'kind': kind, 'value': value, 'column': column}) -%}
     {%- endfor -%}
     {{ return(columns) }}
 {% endmacro %}

@@ -5,12 +5,8 @@
 -- lists leave it out). A switched-off input contributes no rows.
 {%- set using_items = segmentation.setting('segmentation__using_order_items') %}
 {%- set using_attributes = segmentation.setting('segmentation__using_customer_attributes') %}
-{%- set pivots = [] %}
-{%- for kind in ['category_affinity', 'declared_attribute'] %}
-    {%- for pivot in segmentation.psychographic_pivots(kind) %}
-        {%- do pivots.append({'kind': kind, 'value': pivot['value'], 'column': pivot['column']}) %}
-    {%- endfor %}
-{%- endfor %}
+{%- set pivots = segmentation.psychographic_pivots('category_affinity')
+    + segmentation.psychographic_pivots('declared_attribute') %}
 {%- set parts = (['category_affinity'] if using_items else []) + (['declared_attribute'] if using_attributes else []) %}
 {%- set double = segmentation.type_double() %}
 {%- set text = dbt.type_string() %}
