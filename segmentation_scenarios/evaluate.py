@@ -61,7 +61,8 @@ def invoke_dbt(
                "--profiles-dir", str(project_dir), "--target-path", str(work / "target"),
                "--log-path", str(work / "logs")]  # fmt: skip
     if variables:
-        command += ["--vars", json.dumps(variables)]
+        # As UTF-8: dbt reads --vars as YAML, which rejects JSON's surrogate-pair escapes (emoji).
+        command += ["--vars", json.dumps(variables, ensure_ascii=False)]
     previous = os.environ.get("SEGMENTATION_DUCKDB_PATH")
     os.environ["SEGMENTATION_DUCKDB_PATH"] = str(database)
     try:

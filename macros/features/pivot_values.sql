@@ -15,8 +15,3 @@
     {{ return(result.columns[0].values() | list) }}
 {% endmacro %}
 
-
-{#- A value as a column-name suffix: lower case, runs of other characters as '_'. -#}
-{% macro column_slug(value) %}
-    {{ return(modules.re.sub('[^a-z0-9]+', '_', value | string | lower).strip('_')) }}
-{% endmacro %}

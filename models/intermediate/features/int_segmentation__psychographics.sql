@@ -1,16 +1,14 @@
 -- One row per accepted customer: interests and benefits sought. Category
 -- affinity (share of spend per category, one column per category), price-tier
 -- preference, discount sensitivity, and declared attributes pivoted from
--- customer_attributes. Features of a switched-off input are null or absent.
+-- customer_attributes. The pivots read their long form,
+-- int_segmentation__customer_attribute_values, and take its column names
+-- (psychographic_pivots, docs/decisions/0016). Features of a switched-off
+-- input are null or absent.
 {%- set using_items = segmentation.setting('segmentation__using_order_items') %}
-{%- set using_attributes = segmentation.setting('segmentation__using_customer_attributes') %}
 {%- set double = segmentation.type_double() %}
-{%- set categories = segmentation.pivot_values(
-    ref('stg_segmentation__order_items'), 'category', 'segmentation__affinity_categories'
-) if using_items else [] %}
-{%- set attributes = segmentation.pivot_values(
-    ref('stg_segmentation__customer_attributes'), 'attribute', 'segmentation__declared_attributes'
-) if using_attributes else [] %}
+{%- set categories = segmentation.psychographic_pivots('category_affinity') %}
+{%- set attributes = segmentation.psychographic_pivots('declared_attribute') %}
 
 with
 
@@ -39,8 +37,7 @@ order_items as (
         orders.customer_id,
         stg_items.category,
         stg_items.quantity,
-        stg_items.unit_price,
-        cast(stg_items.quantity * stg_items.unit_price as {{ segmentation.type_money() }}) as line_value
+        stg_items.unit_price
     from {{ ref('stg_segmentation__order_items') }} as stg_items
     inner join orders
         on stg_items.order_id = orders.order_id
@@ -59,49 +56,10 @@ priced_items as (
         order_items.customer_id,
         order_items.category,
         order_items.quantity,
-        order_items.line_value,
         {{ segmentation.safe_divide('order_items.unit_price', 'category_prices.median_unit_price') }} as price_index
     from order_items
     inner join category_prices
         on order_items.category = category_prices.category
-),
-
-category_spend as (
-    select
-        priced_items.customer_id,
-        priced_items.category,
-        sum(priced_items.line_value) as category_value
-    from priced_items
-    group by priced_items.customer_id, priced_items.category
-),
-
-category_shares as (
-    select
-        category_spend.customer_id,
-        category_spend.category,
-        {{ segmentation.safe_divide(
-            'category_spend.category_value',
-            'sum(category_spend.category_value) over (partition by category_spend.customer_id)'
-        ) }} as spend_share
-    from category_spend
-),
-
-affinity as (
-    select
-        category_shares.customer_id,
-        sum(category_shares.spend_share * category_shares.spend_share) as category_concentration
-        {%- for category in categories %},
-        coalesce(
-            sum(
-                case
-                    when category_shares.category = {{ segmentation.sql_literal(category) }}
-                        then category_shares.spend_share
-                end
-            ),
-            0
-        ) as affinity_{{ segmentation.column_slug(category) }}{% endfor %}
-    from category_shares
-    group by category_shares.customer_id
 ),
 
 price_tiers as (
@@ -124,13 +82,6 @@ price_tiers as (
     group by priced_items.customer_id
 ),
 {%- else -%}
-affinity as (
-    select
-        customer_id,
-        cast(null as {{ double }}) as category_concentration
-    from customers
-),
-
 price_tiers as (
     select
         customer_id,
@@ -150,21 +101,43 @@ discounts as (
     group by orders.customer_id
 ),
 
-{% if using_attributes -%}
+attribute_values as (
+    select * from {{ ref('int_segmentation__customer_attribute_values') }}
+),
+
+affinity as (
+    select
+        attribute_values.customer_id,
+        sum(attribute_values.spend_share * attribute_values.spend_share) as category_concentration
+        {%- for category in categories %},
+        coalesce(
+            max(
+                case
+                    when attribute_values.column_name = {{ segmentation.sql_literal(category['column']) }}
+                        then attribute_values.spend_share
+                end
+            ),
+            0
+        ) as {{ category['column'] }}{% endfor %}
+    from attribute_values
+    where attribute_values.attribute_kind = 'category_affinity'
+    group by attribute_values.customer_id
+),
+
 declared as (
     select
-        stg_attributes.customer_id
+        attribute_values.customer_id
         {%- for attribute in attributes %},
         max(
             case
-                when stg_attributes.attribute = {{ segmentation.sql_literal(attribute) }}
-                    then stg_attributes.attribute_value
+                when attribute_values.column_name = {{ segmentation.sql_literal(attribute['column']) }}
+                    then attribute_values.declared_value
             end
-        ) as declared_{{ segmentation.column_slug(attribute) }}{% endfor %}
-    from {{ ref('stg_segmentation__customer_attributes') }} as stg_attributes
-    group by stg_attributes.customer_id
+        ) as {{ attribute['column'] }}{% endfor %}
+    from attribute_values
+    where attribute_values.attribute_kind = 'declared_attribute'
+    group by attribute_values.customer_id
 ),
-{%- endif %}
 
 final as (
     select
@@ -177,7 +150,7 @@ final as (
             when price_tiers.premium_item_share is not null then 'mixed'
         end as price_tier_preference,
         {%- for attribute in attributes %}
-        declared.declared_{{ segmentation.column_slug(attribute) }},
+        declared.{{ attribute['column'] }},
         {%- endfor %}
         -- numbers
         price_tiers.premium_item_share,
@@ -185,7 +158,7 @@ final as (
         price_tiers.average_price_index,
         discounts.discount_sensitivity,
         {%- for category in categories %}
-        affinity.affinity_{{ segmentation.column_slug(category) }},
+        affinity.{{ category['column'] }},
         {%- endfor %}
         affinity.category_concentration
     from customers
@@ -195,10 +168,8 @@ final as (
         on customers.customer_id = price_tiers.customer_id
     left join discounts
         on customers.customer_id = discounts.customer_id
-    {%- if using_attributes %}
     left join declared
         on customers.customer_id = declared.customer_id
-    {%- endif %}
 )
 
 select * from final
