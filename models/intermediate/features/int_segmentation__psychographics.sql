@@ -89,7 +89,8 @@ category_shares as (
 affinity as (
     select
         category_shares.customer_id,
-        sum(category_shares.spend_share * category_shares.spend_share) as category_concentration
+        {{ segmentation.exact_sum('category_shares.spend_share * category_shares.spend_share') }}
+            as category_concentration
         {%- for category in categories %},
         coalesce(
             sum(
@@ -118,7 +119,8 @@ price_tiers as (
             'sum(priced_items.quantity)'
         ) }} as value_item_share,
         {{ segmentation.safe_divide(
-            'sum(priced_items.price_index * priced_items.quantity)', 'sum(priced_items.quantity)'
+            segmentation.exact_sum('priced_items.price_index * priced_items.quantity'),
+            'sum(priced_items.quantity)'
         ) }} as average_price_index
     from priced_items
     group by priced_items.customer_id
