@@ -140,17 +140,81 @@ def eligible_sample(features, min_orders: int, max_rows: int) -> tuple[pd.DataFr
     return sample, count
 
 
+# The columns of this model's table that matching the next fit reads.
+PREVIOUS_FIT_COLUMNS = ("segment_id", "fit_id", "centroid", "feature_spec")
+# Snowflake's error for an object that does not exist (or that the role cannot see).
+SNOWFLAKE_DOES_NOT_EXIST = 2003
+
+
+class PreviousFitError(RuntimeError):
+    """The previous fit exists but cannot be used: the build stops."""
+
+    def __init__(self, this, cause: str) -> None:
+        super().__init__(
+            f"segmentation: cannot read the previous fit {this!r}: {cause}. The build stops "
+            "rather than renumber every segment; fix or restore that table, or drop it to "
+            "start segment ids afresh (docs/decisions/0015)"
+        )
+
+
+def previous_fit_exists(session, this) -> bool:
+    """Whether this model's table exists (DuckDB: its information schema).
+    Snowpark asks in read_previous, through session.table."""
+    [(count,)] = session.execute(
+        "select count(*) from information_schema.tables where lower(table_catalog) = lower(?) "
+        "and lower(table_schema) = lower(?) and lower(table_name) = lower(?)",
+        [this.database, this.schema, this.identifier],
+    ).fetchall()
+    return count > 0
+
+
+def _snowpark_previous(session, this) -> pd.DataFrame | None:
+    from snowflake.snowpark.exceptions import SnowparkSQLException
+
+    try:
+        return session.table(repr(this)).to_pandas()
+    except SnowparkSQLException as error:
+        code = getattr(error, "sql_error_code", None)
+        missing = code == SNOWFLAKE_DOES_NOT_EXIST or (
+            code is None and "does not exist" in str(error)  # local testing gives no code
+        )
+        if missing:
+            return None
+        raise PreviousFitError(this, f"{type(error).__name__}: {error}") from error
+
+
 def read_previous(session, this) -> pd.DataFrame | None:
-    """The previous fit (this model's current table), or None on the first run."""
+    """The previous fit (this model's current table), or None when the table does
+    not exist (the first fit). Any other failure to read it, or a table without
+    the columns this model writes, stops the build: treating it as a first fit
+    would renumber every segment and flip every CRM label."""
     try:
         if hasattr(session, "execute"):  # DuckDB connection
-            previous = session.sql(f"select * from {this}").df()
+            if not previous_fit_exists(session, this):
+                return None
+            previous = session.sql(f"select * from {this!r}").df()
         else:  # Snowpark session
-            previous = session.table(str(this)).to_pandas()
-    except Exception:  # no table yet: the first fit
-        return None
+            previous = _snowpark_previous(session, this)
+            if previous is None:
+                return None
+    except PreviousFitError:
+        raise
+    except Exception as error:
+        raise PreviousFitError(this, f"{type(error).__name__}: {error}") from error
     previous.columns = [str(c).lower() for c in previous.columns]
-    return previous if len(previous) else None
+    missing = [c for c in PREVIOUS_FIT_COLUMNS if c not in previous.columns]
+    if missing:
+        raise PreviousFitError(this, f"it has no column {', '.join(missing)}")
+    if previous.empty:
+        raise PreviousFitError(this, "it has no rows")
+    try:
+        for row in previous.itertuples():
+            json.loads(row.feature_spec)
+            np.asarray(json.loads(row.centroid), dtype=float)
+    except (TypeError, ValueError) as error:
+        cause = f"its centroid or feature_spec is not JSON: {error}"
+        raise PreviousFitError(this, cause) from error
+    return previous
 
 
 def _snowpark_type(dtype):

@@ -1,6 +1,10 @@
 {{ config(materialized='incremental', unique_key='run_id', on_schema_change='append_new_columns') }}
 -- One row per fit of segmentation__cluster_model, appended run after run:
 -- diagnostics and segment sizes, so fit quality can be watched over time.
+-- Appended once the build has published (after the sync feed): a build that
+-- stops before, killed or held back by a quality gate, leaves no row, and
+-- its rerun's fit is the run (docs/decisions/0015).
+-- depends_on: {{ ref('segmentation__sync_changes') }}
 
 with
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -123,3 +124,71 @@ def test_selection_sample_is_bounded_and_seeded() -> None:
     assert len(rows) == 100 and (np.diff(rows) > 0).all()
     assert (cm.selection_rows(1000, settings) == rows).all()
     assert len(cm.selection_rows(50, settings)) == 50
+
+
+class _This:
+    """dbt's `this` in a Python model: database, schema, identifier; printed quoted."""
+
+    def __init__(self, identifier: str, schema: str = "main", database: str = "memory") -> None:
+        self.database, self.schema, self.identifier = database, schema, identifier
+
+    def __repr__(self) -> str:
+        return f'"{self.database}"."{self.schema}"."{self.identifier}"'
+
+
+def _previous_fit(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    sample = pd.DataFrame({"customer_id": [f"C{i}" for i in range(40)], "x": range(40)})
+    settings = cm.read_settings({"cluster_features": [{"column": "x"}], "cluster_k": 2})
+    fit = cm.fit_model(sample, 40, settings, None)
+    con.register("fit_frame", fit)
+    con.execute("create table main.cluster_model as select * from fit_frame")
+    return fit
+
+
+def test_no_previous_table_is_a_first_fit() -> None:
+    with duckdb.connect() as con:
+        assert cm.read_previous(con, _This("cluster_model")) is None
+        fit = _previous_fit(con)
+        previous = cm.read_previous(con, _This("CLUSTER_MODEL"))  # names compare case-blind
+        assert previous["segment_id"].tolist() == fit["segment_id"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("break_it", "cause"),
+    [
+        # A view whose table is gone: the relation exists, reading it fails.
+        (
+            "create table main.gone as select 1 as segment_id; "
+            "create view main.cluster_model as select * from main.gone; drop table main.gone",
+            "CatalogException",
+        ),
+        ("create table main.cluster_model as select 1 as segment_id", "no column fit_id"),
+        (
+            "create table main.cluster_model (segment_id int, fit_id text, centroid text, "
+            "feature_spec text)",
+            "it has no rows",
+        ),
+        (
+            "create table main.cluster_model as select 1 as segment_id, 'f' as fit_id, "
+            "'[0.1, ' as centroid, '[]' as feature_spec",
+            "not JSON",
+        ),
+    ],
+)
+def test_a_previous_fit_that_cannot_be_read_stops_the_build(break_it: str, cause: str) -> None:
+    with duckdb.connect() as con:
+        con.execute(break_it)
+        with pytest.raises(cm.PreviousFitError) as raised:
+            cm.read_previous(con, _This("cluster_model"))
+    message = str(raised.value)
+    assert message.startswith('segmentation: cannot read the previous fit "memory"."main".')
+    assert cause in message and "renumber" in message
+
+
+def test_any_other_read_error_stops_the_build() -> None:
+    class Failing:
+        def execute(self, *args, **kwargs):
+            raise OSError("disk I/O error")
+
+    with pytest.raises(cm.PreviousFitError, match=r"OSError: disk I/O error"):
+        cm.read_previous(Failing(), _This("cluster_model"))

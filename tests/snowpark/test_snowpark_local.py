@@ -177,3 +177,18 @@ def test_second_run_keeps_and_follows_ids(first_fit, cluster_model, session, mod
     followed = run_model(cluster_model, session, model_config, this).to_pandas()
     expected = {c: 100 - s for c, s in zip(first["centroid"], first["segment_id"], strict=True)}
     assert dict(zip(followed["CENTROID"], followed["SEGMENT_ID"], strict=True)) == expected
+
+
+def test_previous_fit_absent_or_unreadable(first_fit, cluster_model, session) -> None:
+    """No table: a first fit (None). A table that is not this model's fit stops the
+    build with a `segmentation:` message naming the relation and the cause."""
+    assert cluster_model.read_previous(session, This(session, "NO_SUCH_FIT")) is None
+    this = This(session, "NOT_A_FIT")
+    session.create_dataframe([[1]], schema=["SEGMENT_ID"]).write.save_as_table(
+        repr(this), mode="overwrite"
+    )
+    with pytest.raises(cluster_model.PreviousFitError) as raised:
+        cluster_model.read_previous(session, this)
+    message = str(raised.value)
+    assert message.startswith(f"segmentation: cannot read the previous fit {this!r}")
+    assert "no column fit_id" in message

@@ -57,13 +57,33 @@ members as (
         on assignments.customer_id = buyers.customer_id
 ),
 
-population as (
+-- Means and standard deviations from exact sums (two passes), so two builds of
+-- the same data give bit-identical figures (docs/decisions/0015).
+population_means as (
     select
         count(*) as customer_count
         {%- for feature in features %},
-        avg({{ feature }}) as {{ feature }}_mean,
-        stddev_pop({{ feature }}) as {{ feature }}_std{% endfor %}
+        {{ segmentation.exact_mean(feature) }} as {{ feature }}_mean{% endfor %}
     from buyers
+),
+
+population_spreads as (
+    select
+        {%- for feature in features %}
+        sqrt({{ segmentation.exact_mean(
+            '(buyers.' ~ feature ~ ' - population_means.' ~ feature ~ '_mean) * (buyers.'
+            ~ feature ~ ' - population_means.' ~ feature ~ '_mean)'
+        ) }}) as {{ feature }}_std{% if not loop.last %},{% endif %}{% endfor %}
+    from buyers
+    cross join population_means
+),
+
+population as (
+    select
+        population_means.*,
+        population_spreads.*
+    from population_means
+    cross join population_spreads
 ),
 
 clustered as (
@@ -75,7 +95,7 @@ segment_stats as (
         segment_id,
         count(*) as customer_count
         {%- for feature in features %},
-        avg({{ feature }}) as {{ feature }}_mean,
+        {{ segmentation.exact_mean(feature) }} as {{ feature }}_mean,
         {{ segmentation.median(feature) }} as {{ feature }}_median{% endfor %}
     from members
     group by segment_id

@@ -123,7 +123,12 @@ gap_stats as (
     select
         order_gaps.customer_id,
         avg(cast(order_gaps.gap_days as {{ double }})) as mean_days_between_orders,
-        stddev_samp(cast(order_gaps.gap_days as {{ double }})) as stddev_days_between_orders
+        -- The sample standard deviation from exact integer sums: a running
+        -- float algorithm (stddev_samp) differs in its last bits between builds.
+        sqrt({{ segmentation.safe_divide(
+            'count(*) * sum(order_gaps.gap_days * order_gaps.gap_days) - sum(order_gaps.gap_days) * sum(order_gaps.gap_days)',
+            'count(*) * (count(*) - 1)'
+        ) }}) as stddev_days_between_orders
     from order_gaps
     where order_gaps.gap_days is not null
     group by order_gaps.customer_id

@@ -76,7 +76,8 @@ price_tiers as (
             'sum(priced_items.quantity)'
         ) }} as value_item_share,
         {{ segmentation.safe_divide(
-            'sum(priced_items.price_index * priced_items.quantity)', 'sum(priced_items.quantity)'
+            segmentation.exact_sum('priced_items.price_index * priced_items.quantity'),
+            'sum(priced_items.quantity)'
         ) }} as average_price_index
     from priced_items
     group by priced_items.customer_id
@@ -108,7 +109,8 @@ attribute_values as (
 affinity as (
     select
         attribute_values.customer_id,
-        sum(attribute_values.spend_share * attribute_values.spend_share) as category_concentration
+        {{ segmentation.exact_sum('attribute_values.spend_share * attribute_values.spend_share') }}
+            as category_concentration
         {%- for category in categories %},
         coalesce(
             max(
