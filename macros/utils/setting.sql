@@ -206,7 +206,7 @@
         {%- for audience_id, priority in value.items() -%}
             {%- set number = segmentation.setting_number(priority, true) -%}
             {%- if audience_id is not string or number is none or number | abs > 1000000000 -%}
-                {{ segmentation.setting_error(name, value, allowed) }}
+                {{ segmentation.setting_error(name, value, allowed ~ "; '" ~ audience_id ~ "' has '" ~ priority ~ "'") }}
             {%- endif -%}
             {%- do checked.update({audience_id: number}) -%}
         {%- endfor -%}

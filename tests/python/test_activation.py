@@ -391,7 +391,9 @@ def test_a_priority_that_is_not_a_number_stops_the_build(builds: dict, tmp_path:
         work_dir=tmp_path,
     )
     assert not run.success
-    assert "gives 'lifecycle_stage:new' the priority 'high'" in run.messages()
+    message = run.messages()
+    assert "segmentation: var 'segmentation__audience_priorities'" in message
+    assert "whole-number priorities; 'lifecycle_stage:new' has 'high'" in message
 
 
 def _text(value) -> str | None:
