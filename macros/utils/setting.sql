@@ -55,7 +55,7 @@
         'segmentation__value_tier_bottom_share': {'type': 'number', 'min': 0.01, 'max': 0.99},
         'segmentation__segment_min_share': {'type': 'number', 'min': 0, 'max': 1},
         'segmentation__segment_max_share': {'type': 'number', 'min': 0, 'max': 1},
-        'segmentation__segment_min_customers': {'type': 'integer', 'min': 0, 'max': 100000000},
+        'segmentation__segment_min_customers': {'type': 'integer', 'min': 0, 'max': 1000000000000},
         'segmentation__quality_gate_severity': {'type': 'choice', 'choices': ['error', 'warn']},
         'segmentation__max_changed_share': {'type': 'number', 'min': 0, 'max': 1},
         'segmentation__stability_severity': {'type': 'choice', 'choices': ['error', 'warn']},

@@ -79,9 +79,15 @@ def test_vars_that_contradict_each_other_stop_the_build(
     assert expected in run.messages()
 
 
+# One SQL token that may hold arbitrary text, scanned left to right: a comment,
+# a string literal ('' inside) or a quoted identifier ("" inside).
+QUOTED_OR_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.S)
+
+
 def _strip_literals(sql: str) -> str:
-    """SQL with every string literal and quoted identifier removed ('' escapes kept inside)."""
-    return re.sub(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", " ", sql)
+    """SQL with every literal, quoted identifier and comment removed. A comment ends at
+    the first newline, so data with a newline inside a comment would show up here."""
+    return QUOTED_OR_COMMENT.sub(" ", sql)
 
 
 HOSTILE_TEXT = f"x'); {INJECTION}; --"

@@ -13,6 +13,7 @@ from conftest import ROOT, load_module, query, run_dbt
 PUBLIC_MARTS = {
     "segmentation__customer_segments",
     "segmentation__customer_features",
+    "segmentation__customer_attribute_values",
     "segmentation__rfm_summary",
     "segmentation__rejected_rows",
     "segmentation__segment_profiles",
