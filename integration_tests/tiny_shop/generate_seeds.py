@@ -33,14 +33,14 @@ STATUSES = ["completed"] * 8 + ["shipped", "returned"]
 
 def generate(seed: int = 14) -> tuple[list[list], list[list]]:
     rng = random.Random(seed)
-    personas = [name for name, (share, *_) in PERSONAS.items() for _ in range(round(share * CUSTOMERS))]
+    personas = [
+        name for name, (share, *_) in PERSONAS.items() for _ in range(round(share * CUSTOMERS))
+    ]
     rng.shuffle(personas)
     customers, orders = [], []
     for customer_id, persona in enumerate(personas[:CUSTOMERS], start=1):
         _, (low, high), (cents_low, cents_high), (first_day, last_day) = PERSONAS[persona]
-        customers.append(
-            [customer_id, rng.choice(FIRST_NAMES), rng.choice(LAST_INITIALS) + "."]
-        )
+        customers.append([customer_id, rng.choice(FIRST_NAMES), rng.choice(LAST_INITIALS) + "."])
         days = sorted(rng.sample(range(first_day, last_day), rng.randint(low, high)))
         for day in days:
             status = STATUSES[rng.randrange(len(STATUSES))]
