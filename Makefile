@@ -18,12 +18,13 @@ DEMO_DB := segmentation.duckdb
 # make test builds the demo data into its own file, leaving the demo's alone.
 TEST_DB := target/make_test.duckdb
 
-.PHONY: help demo test lint pytest dbt-test snowpark-test snowflake-test bench clean
+.PHONY: help demo test lint pytest dbt-test package-env-test snowpark-test snowflake-test bench clean
 
 help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
 	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff,"
 	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
+	@echo "            and the tiny shop built in a venv with only requirements-package.txt"
 	@echo "make bench  benchmarks: segment quality on the scenario suite, k-selection methods compared, cluster fit at 25k and 1M,"
 	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k"
 
@@ -48,7 +49,7 @@ demo: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet; status=$$?; \
 		$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB); exit $$status
 
-test: lint pytest dbt-test snowpark-test snowflake-test
+test: lint pytest dbt-test package-env-test snowpark-test snowflake-test
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -68,6 +69,25 @@ dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --quiet
 	$(BIN)/python scripts/check_project.py --target-dir target
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models snapshots tests
+
+# What a user installs: a venv with only requirements-package.txt builds the tiny shop
+# (integration_tests/tiny_shop/) with the README's commands, so the package needs nothing
+# from requirements.txt at run time.
+PACKAGE_VENV := .venv-package
+PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
+PACKAGE_TEST := target/package_env_test/tiny_shop
+
+$(PACKAGE_STAMP): requirements-package.txt
+	$(call make_venv,$(PACKAGE_VENV),requirements-package.txt)
+
+package-env-test: $(PACKAGE_STAMP)
+	rm -rf $(PACKAGE_TEST) && mkdir -p $(dir $(PACKAGE_TEST))
+	cp -r integration_tests/tiny_shop $(PACKAGE_TEST)
+	rm -rf $(PACKAGE_TEST)/target $(PACKAGE_TEST)/dbt_packages $(PACKAGE_TEST)/logs $(PACKAGE_TEST)/package-lock.yml
+	printf 'packages:\n  - local: %s\n' "$(CURDIR)" > $(PACKAGE_TEST)/packages.yml
+	cd $(PACKAGE_TEST) && export DBT_PROFILES_DIR=. SEGMENTATION_DUCKDB_PATH=tiny_shop.duckdb && \
+		$(CURDIR)/$(PACKAGE_VENV)/bin/dbt deps --quiet && \
+		$(CURDIR)/$(PACKAGE_VENV)/bin/dbt build --select +package:segmentation --warn-error --quiet
 
 # The engines' own venvs: Snowpark runs on pandas 2 (Snowflake's runtime), so it
 # cannot share .venv (pandas 3).
@@ -108,4 +128,5 @@ bench: $(STAMP)
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \
-		integration_tests/snowflake/target integration_tests/snowflake/dbt_packages integration_tests/snowflake/logs $(FAKESNOW_VENV)
+		integration_tests/snowflake/target integration_tests/snowflake/dbt_packages integration_tests/snowflake/logs $(FAKESNOW_VENV) \
+		$(PACKAGE_VENV)

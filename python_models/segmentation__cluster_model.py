@@ -20,7 +20,9 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-PACKAGE_VERSION = "0.1.0"
+# dbt_project.yml `version:` is the source; a Snowflake stored procedure cannot read it, so
+# tests/python/test_package_release.py checks that the two agree.
+PACKAGE_VERSION = "0.2.0"
 
 # Features used when the model config names none: chosen to separate the
 # behaviours that matter for marketing (spend, frequency, recency, discounts,

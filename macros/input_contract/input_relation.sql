@@ -32,3 +32,25 @@
     {%- endif -%}
     {{ return(ref(project_name, override)) }}
 {% endmacro %}
+
+
+{#- Whether the package's examples are on: its example audiences (seed
+    audience_definitions) and its example exposures. null (the default) = only
+    when this repository is the root project, i.e. its own demo, never in a
+    project that installs the package (docs/decisions/0018). -#}
+{% macro include_examples() %}
+    {%- set value = segmentation.setting('segmentation__include_examples') -%}
+    {{ return(project_name == 'segmentation' if value is none else value) }}
+{% endmacro %}
+
+
+{#- The user-defined audiences: the user's seed or model named by
+    `segmentation__audience_definitions`; else the package's example seed when
+    examples are on; else the example seed with no rows (same columns). -#}
+{% macro audience_definitions_relation() %}
+    {%- set relation = segmentation.config_relation('segmentation__audience_definitions', 'audience_definitions') -%}
+    {%- if segmentation.setting('segmentation__audience_definitions') is none and not segmentation.include_examples() -%}
+        {{ return('(select * from ' ~ relation ~ ' where 1 = 0)') }}
+    {%- endif -%}
+    {{ return(relation) }}
+{% endmacro %}

@@ -9,9 +9,7 @@
         {%- set fix = segmentation.input_fix_hint(input_name) -%}
         {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
         {%- if found is none -%}
-            {{ exceptions.raise_compiler_error(
-                "segmentation: input '" ~ input_name ~ "' not found: relation " ~ relation
-                ~ " does not exist. " ~ fix) }}
+            {{ exceptions.raise_compiler_error(segmentation.input_not_found_message(input_name, relation)) }}
         {%- endif -%}
         {%- for column in adapter.get_columns_in_relation(found) -%}
             {%- do present.update({column.name | lower: column.name}) -%}
@@ -47,4 +45,27 @@
         {%- set hint = hint ~ ", or switch the input off with 'segmentation__using_" ~ input_name ~ ": false'" -%}
     {%- endif -%}
     {{ return(hint ~ ". Required columns: " ~ (contract['columns'] | selectattr('required') | map(attribute='name') | join(', ')) ~ ".") }}
+{% endmacro %}
+
+
+{#- Why an input's relation does not exist, told apart by where the var points:
+    a model or seed of the user's project that is not built yet (the var is right),
+    a qualified relation that does not exist, or the package source. -#}
+{% macro input_not_found_message(input_name, relation) %}
+    {%- set var_name = 'segmentation__' ~ input_name ~ '_relation' -%}
+    {%- set override = segmentation.setting(var_name) -%}
+    {%- set head = "segmentation: input '" ~ input_name ~ "' not found: relation " ~ relation ~ " does not exist" -%}
+    {%- if override is not none and override != '' and '.' not in override -%}
+        {{ return(head ~ " yet. It is your model or seed '" ~ override ~ "' (var '" ~ var_name
+            ~ "'), which has not been built in this database: build it first, e.g. `dbt build"
+            ~ " --select +package:segmentation` builds your upstream models and seeds with the package"
+            ~ " (`--select segmentation` alone does not), or check that the var names the right model.") }}
+    {%- elif override is not none and override != '' -%}
+        {{ return(head ~ ". The var '" ~ var_name ~ "' is '" ~ override ~ "': check its schema and table"
+            ~ " name (unquoted names are matched as the warehouse stores them), or name a model of your"
+            ~ " project instead so that dbt builds it first. " ~ segmentation.input_fix_hint(input_name)) }}
+    {%- endif -%}
+    {{ return(head ~ ". No var '" ~ var_name ~ "' is set, so the package reads its source"
+        ~ " (vars 'segmentation__source_schema' / 'segmentation__" ~ input_name ~ "_identifier'). "
+        ~ segmentation.input_fix_hint(input_name)) }}
 {% endmacro %}

@@ -60,6 +60,7 @@
         'segmentation__max_changed_share': {'type': 'number', 'min': 0, 'max': 1},
         'segmentation__stability_severity': {'type': 'choice', 'choices': ['error', 'warn']},
         'segmentation__audience_definitions': {'type': 'text', 'pattern': name_pattern, 'nullable': true},
+        'segmentation__include_examples': {'type': 'bool', 'nullable': true},
         'segmentation__holdout_share': {'type': 'number', 'min': 0, 'max': 0.99},
         'segmentation__holdout_salt': {'type': 'text', 'pattern': '^.+$'},
         'segmentation__audience_priorities': {'type': 'priorities', 'nullable': true},

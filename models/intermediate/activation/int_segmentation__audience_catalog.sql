@@ -7,7 +7,7 @@
 with
 
 definitions as (
-    select * from {{ segmentation.config_relation('segmentation__audience_definitions', 'audience_definitions') }}
+    select * from {{ segmentation.audience_definitions_relation() }}
 ),
 
 labels_seen as (

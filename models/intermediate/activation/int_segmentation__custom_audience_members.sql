@@ -1,6 +1,6 @@
 -- One row per customer and user-defined audience the customer belongs to,
 -- from the rules of the audience definitions seed (audience_conditions macro).
-{%- set definitions = segmentation.config_relation('segmentation__audience_definitions', 'audience_definitions') %}
+{%- set definitions = segmentation.audience_definitions_relation() %}
 {%- set features_relation = ref('segmentation__customer_features') %}
 {%- set segments_relation = ref('segmentation__customer_segments') %}
 {%- set segment_columns = ['segment_id', 'segment_name', 'value_tier', 'is_eligible'] %}
