@@ -210,3 +210,27 @@ def supervised_ceiling(features: pd.DataFrame, planted: pd.Series, seed: int = 0
     model = HistGradientBoostingClassifier(max_iter=150, random_state=seed)
     predicted = cross_val_predict(model, matrix, labels[keep].to_numpy(), cv=3)
     return float(adjusted_rand_score(labels[keep], predicted))
+
+
+def centroid_ceiling(shop: Shop) -> float:
+    """ARI of assigning each clustered customer to the nearest TRUE persona mean in the
+    cluster model's own feature space (its feature_spec), each dimension weighted by
+    1 / its within-persona variance. It uses the truth, so no clustering can expect to
+    beat it by much: the reach of nearest-centroid scoring over the model's features."""
+    import importlib.util
+
+    path = ROOT / "python_models" / "segmentation__cluster_model.py"
+    spec_loader = importlib.util.spec_from_file_location("cluster_model_for_ceiling", path)
+    module = importlib.util.module_from_spec(spec_loader)
+    spec_loader.loader.exec_module(module)
+    spec = json.loads(frame(shop.database, f"select feature_spec from {MODEL} limit 1").iloc[0, 0])
+    buyers = frame(shop.database, f"select * from {FEATURES} where order_count >= 1")
+    labels = truth(shop).reindex(buyers["customer_id"]).to_numpy().astype(object)
+    keep = pd.notna(labels) & (labels != "noise")
+    matrix, labels = module.transform(buyers, spec)[keep], labels[keep]
+    groups = sorted(set(labels))
+    means = np.stack([matrix[labels == g].mean(axis=0) for g in groups])
+    within = sum(((matrix[labels == g] - means[i]) ** 2).sum(axis=0) for i, g in enumerate(groups))
+    weights = np.sqrt(1 / np.maximum(within / len(matrix), 1e-6))
+    distance = (((matrix * weights)[:, None, :] - (means * weights)[None]) ** 2).sum(axis=2)
+    return float(adjusted_rand_score(labels, distance.argmin(axis=1)))

@@ -10,9 +10,8 @@
     'customers': ref('base_segmentation__customers'),
     'orders': ref('base_segmentation__orders'),
 } %}
-{%- if execute %}
-    {{- segmentation.require_accepted_orders(accepted_orders, read_from, as_of_date, as_of_literal) }}
-{%- endif %}
+{%- set check_args = [accepted_orders, read_from, as_of_date, as_of_literal] %}
+{%- if execute %}{% do segmentation.require_accepted_orders(*check_args) %}{% endif %}
 
 {% if as_of_date is not none -%}
 select {{ as_of_literal }} as as_of_date

@@ -6,6 +6,7 @@
 {%- set using_touches = segmentation.setting('segmentation__using_marketing_touches') %}
 {%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
 {%- set cart_types = segmentation.quoted_list(segmentation.setting('segmentation__cart_event_types')) %}
+{%- set returned_statuses = segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) %}
 {%- set double = segmentation.type_double() %}
 
 with
@@ -90,7 +91,7 @@ order_stats as (
         avg(case when orders.discount_total > 0 then 1.0 else 0.0 end) as discount_order_share,
         avg(
             case
-                when orders.status in ({{ segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) }})
+                when orders.status in ({{ returned_statuses }})
                     then 1.0
                 else 0.0
             end

@@ -2,6 +2,8 @@
 -- as-of date. Most frequent values break ties by the smaller value. All null
 -- when the events input is switched off.
 {%- set double = segmentation.type_double() %}
+{%- set mobile_device_types = segmentation.quoted_list(segmentation.setting('segmentation__mobile_device_types')) %}
+{%- set app_platforms = segmentation.quoted_list(segmentation.setting('segmentation__app_platforms')) %}
 
 with
 
@@ -52,7 +54,7 @@ sessions as (
         events.session_key,
         max(
             case
-                when events.device_type in ({{ segmentation.quoted_list(segmentation.setting('segmentation__mobile_device_types')) }})
+                when events.device_type in ({{ mobile_device_types }})
                     then 1
                 else 0
             end
@@ -67,7 +69,7 @@ device_stats as (
         count(distinct coalesce(events.device_type, '?') || '/' || coalesce(events.os, '?')) as distinct_devices,
         max(
             case
-                when events.platform in ({{ segmentation.quoted_list(segmentation.setting('segmentation__app_platforms')) }})
+                when events.platform in ({{ app_platforms }})
                     then 1
                 else 0
             end
