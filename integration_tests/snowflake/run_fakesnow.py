@@ -105,6 +105,20 @@ def load_inputs(connection_kwargs: dict, duck: duckdb.DuckDBPyConnection, data_d
             print(f"loaded {RAW_SCHEMA}.{name}: {cur.fetchone()[0]:,} rows")
 
 
+# Snowflake functions fakesnow does not have, as DuckDB macros in the database's
+# main schema (where name lookup finds them). The package's own regex gate lets
+# only ISO 8601 shapes reach them, so these casts give Snowflake's results.
+MISSING_FUNCTIONS = {
+    "try_to_timestamp_ntz": "try_cast(val as timestamp)",
+    "try_to_timestamp_tz": "try_cast(val as timestamptz)",
+}
+
+
+def add_missing_functions(duck: duckdb.DuckDBPyConnection) -> None:
+    for name, body in MISSING_FUNCTIONS.items():
+        duck.execute(f'create or replace macro "{DATABASE}".main.{name}(val) as {body}')
+
+
 def load_cluster_model(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
     """The Python model's DuckDB output as SEGMENTATION_RAW.CLUSTER_MODEL_FIXTURE,
     column names upper case as unquoted Snowflake identifiers are."""
@@ -330,6 +344,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"fakesnow server on 127.0.0.1:{connection_kwargs['port']}")
         duck = server_module.shared_fs.duck_conn.cursor()
         load_inputs(connection_kwargs, duck, data_dir)
+        add_missing_functions(duck)
         load_cluster_model(duck, cluster_model)
         duck.close()
         timings["load"] = time.monotonic() - started
