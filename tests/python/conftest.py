@@ -77,6 +77,21 @@ def query(database: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
 
 
+def generated_database(base: Path, customers: int, seed: int) -> Path:
+    """Generated CSV inputs under base/data, loaded into base/raw.duckdb."""
+    generate(base / "data", customers=customers, seed=seed, fmt="csv")
+    database = base / "raw.duckdb"
+    load(base / "data", database)
+    return database
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """A copy of a DuckDB file with every table in it (checkpointed first, not in a WAL)."""
+    query(source, "checkpoint")
+    shutil.copyfile(source, target)
+    return target
+
+
 @dataclass
 class Inputs:
     """Generated input files and a DuckDB file with them loaded as the raw schema."""

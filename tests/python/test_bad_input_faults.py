@@ -18,11 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import frame, query, run_dbt
+from conftest import frame, generated_database, query, run_dbt
 from test_activation import CHANGES, HISTORY, Build, _sorted, build, change_data, expected_history
-
-from segmentation_demo.generate import generate
-from segmentation_demo.load import load
 
 SNAPSHOT = "main_segmentation_snapshots.segmentation__customer_labels_snapshot"
 RUNS = "main_segmentation.segmentation__clustering_runs"
@@ -54,9 +51,7 @@ class Previous:
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory: pytest.TempPathFactory) -> Previous:
     base = tmp_path_factory.mktemp("faults")
-    generate(base / "data", customers=300, seed=23, fmt="csv")
-    database = base / "faults.duckdb"
-    load(base / "data", database)
+    database = generated_database(base, customers=300, seed=23)
     first = build(database, base, *NO_TESTS)
     change_data(database)
     query(database, "checkpoint")

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, query, run_dbt
+from conftest import ROOT, copy_database, generated_database, query, run_dbt
 from dbt.cli.main import dbtRunner
 
-from segmentation_demo.generate import generate
-from segmentation_demo.load import COLUMNS, INPUTS, load
+from segmentation_demo.load import COLUMNS, INPUTS
 
 REJECTED = "main_segmentation.segmentation__rejected_rows"
 BASE = "main_segmentation_staging.base_segmentation__{}"
@@ -163,16 +162,9 @@ def _plant(database: Path) -> None:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """200 generated customers (seed 13) with every case planted, loaded into DuckDB."""
     base = tmp_path_factory.mktemp("hostile")
-    generate(base / "data", customers=200, seed=13, fmt="csv")
-    database = base / "raw.duckdb"
-    load(base / "data", database)
+    database = generated_database(base, customers=200, seed=13)
     _plant(database)
     return database
-
-
-def _copy(source: Path, target: Path) -> Path:
-    target.write_bytes(source.read_bytes())
-    return target
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +172,7 @@ def default_build(hostile: Path, tmp_path_factory: pytest.TempPathFactory):
     """A full `dbt build` with the default vars (quality gates only warn: planted
     extremes make outlier segments, which is not what this file tests)."""
     work = tmp_path_factory.mktemp("default_build")
-    database = _copy(hostile, work / "build.duckdb")
+    database = copy_database(hostile, work / "build.duckdb")
     run = run_dbt(
         ["build"], database, {**PINNED, "segmentation__quality_gate_severity": "warn"}, work
     )
@@ -192,7 +184,7 @@ def new_york_build(hostile: Path, tmp_path_factory: pytest.TempPathFactory):
     """Staging with NEW_YORK_VARS while DuckDB's session TimeZone is Asia/Tokyo
     (set through the profile): the stored instants must not see Tokyo at all."""
     work = tmp_path_factory.mktemp("new_york_build")
-    database = _copy(hostile, work / "build.duckdb")
+    database = copy_database(hostile, work / "build.duckdb")
     (work / "profiles.yml").write_text(
         "segmentation:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
         f"      path: '{database}'\n      threads: 2\n"
@@ -375,7 +367,7 @@ BAD_VARS = [
 def test_invalid_var_stops_the_build_with_a_clear_message(
     hostile: Path, tmp_path: Path, variables: dict, shown: str, allowed: str
 ) -> None:
-    database = _copy(hostile, tmp_path / "bad_var.duckdb")
+    database = copy_database(hostile, tmp_path / "bad_var.duckdb")
     run = run_dbt(["compile", "--select", "base_segmentation__orders"], database, variables)
     assert not run.success
     message = run.messages()

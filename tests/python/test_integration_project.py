@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load_module, query, run_dbt
+from conftest import ROOT, copy_database, load_module, query, run_dbt
 from dbt.cli.main import dbtRunner
 
 PROJECT = ROOT / "integration_tests"
@@ -41,14 +41,9 @@ def shop_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return database
 
 
-def _copy(database: Path, target: Path) -> Path:
-    target.write_bytes(database.read_bytes())
-    return target
-
-
 @pytest.fixture(scope="module")
 def full_build(shop_database: Path, tmp_path_factory: pytest.TempPathFactory):
-    database = _copy(shop_database, tmp_path_factory.mktemp("full") / "full.duckdb")
+    database = copy_database(shop_database, tmp_path_factory.mktemp("full") / "full.duckdb")
     run = run_dbt(["build", "--exclude", *EXPECTED.split()], database, project_dir=PROJECT)
     return database, run
 
@@ -104,7 +99,7 @@ def test_an_audience_on_an_unknown_column_stops_the_build_with_a_clear_message(f
 def test_builds_with_only_customers_and_orders(
     shop_database: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    database = _copy(shop_database, tmp_path_factory.mktemp("minimal") / "minimal.duckdb")
+    database = copy_database(shop_database, tmp_path_factory.mktemp("minimal") / "minimal.duckdb")
     run = run_dbt(
         ["build", "--exclude", *EXPECTED.split()],
         database,
