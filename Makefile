@@ -26,7 +26,8 @@ help:
 	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
 	@echo "            and the tiny shop built in a venv with only requirements-package.txt"
 	@echo "make bench  benchmarks: segment quality on the scenario suite, k-selection methods compared, cluster fit at 25k and 1M,"
-	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k"
+	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k;"
+	@echo "            last, the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M (docs/benchmarks.md)"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
 define make_venv
@@ -125,6 +126,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_generate.py
 	$(BIN)/python scripts/bench_features.py
 	$(BIN)/python scripts/bench_activation.py
+	$(BIN)/python scripts/bench_scale.py
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \

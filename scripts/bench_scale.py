@@ -261,13 +261,15 @@ def agreement(results: dict[str, dict]) -> list[str]:
     return lines
 
 
-def report(customers: int, rows: dict, results: dict[str, dict], command: str) -> str:
+def report(
+    customers: int, rows: dict, results: dict[str, dict], command: str, note: str = ""
+) -> str:
     """The benchmark's section as Markdown (also printed)."""
     gib = 2**30
     package = results.get("package")
     out = [f"## {customers:,} customers", "",
            f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.", "",
-           f"Command: `{command}`", "",
+           f"Command: `{command}`", "", *([note, ""] if note else []),
            "Inputs: " + ", ".join(f"{name} {n:,}" for name, n in rows.items()) + " rows.", "",
            "| contender | wall s | peak RSS GB | package / this (time) | package / this (memory) |",
            "|---|---:|---:|---:|---:|"]  # fmt: skip
@@ -356,6 +358,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="10GB", help="DuckDB memory_limit")
     parser.add_argument("--contenders", nargs="+", choices=CONTENDERS, default=list(CONTENDERS))
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/benchmarks.md")
+    parser.add_argument("--note", default="", help="a line for the docs (e.g. a busy machine)")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     for customers in args.customers:
@@ -372,7 +375,7 @@ def main() -> None:
             print(f"{name}: {results[name]['seconds']:.1f} s, "
                   f"peak RSS {results[name]['peak'] / 2**30:.2f} GB", flush=True)  # fmt: skip
         command = f"python scripts/bench_scale.py --customers {customers}"
-        section = report(customers, rows, results, command)
+        section = report(customers, rows, results, command, args.note)
         print(section)
         if not args.no_docs and "package" in results:
             write_docs(customers, section)

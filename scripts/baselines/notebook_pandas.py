@@ -56,7 +56,8 @@ def read(data_dir: Path, name: str) -> pd.DataFrame:
     path = input_file(data_dir, name)
     if path.suffix == ".parquet":
         return pd.read_parquet(path)
-    return pd.read_csv(path, dtype="str", engine="pyarrow")
+    # Only an empty field is null: 'n/a' or 'NULL' is text that validation must see.
+    return pd.read_csv(path, dtype="str", engine="pyarrow", keep_default_na=False, na_values=[""])
 
 
 def timestamp(values: pd.Series) -> pd.Series:
