@@ -202,7 +202,7 @@ def run_package(data: Path, work: Path, memory_limit: str) -> dict:
     timed = []
     for result in results:
         node = nodes.get(result["unique_id"])
-        name = layer(node) if node else "other"
+        name = layer(node) if node else result["unique_id"].split(".")[0] + "s"  # exposures
         layers[name] += result["execution_time"]
         timed.append((result["execution_time"], result["unique_id"], name))
     return {
