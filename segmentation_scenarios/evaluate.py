@@ -13,10 +13,12 @@ true group to recover.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -212,17 +214,22 @@ def supervised_ceiling(features: pd.DataFrame, planted: pd.Series, seed: int = 0
     return float(adjusted_rand_score(labels[keep], predicted))
 
 
+@cache
+def _cluster_model():
+    """python_models/segmentation__cluster_model.py as a module, loaded once."""
+    path = ROOT / "python_models" / "segmentation__cluster_model.py"
+    loader = importlib.util.spec_from_file_location("cluster_model_for_ceiling", path)
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    return module
+
+
 def centroid_ceiling(shop: Shop) -> float:
     """ARI of assigning each clustered customer to the nearest TRUE persona mean in the
     cluster model's own feature space (its feature_spec), each dimension weighted by
     1 / its within-persona variance. It uses the truth, so no clustering can expect to
     beat it by much: the reach of nearest-centroid scoring over the model's features."""
-    import importlib.util
-
-    path = ROOT / "python_models" / "segmentation__cluster_model.py"
-    spec_loader = importlib.util.spec_from_file_location("cluster_model_for_ceiling", path)
-    module = importlib.util.module_from_spec(spec_loader)
-    spec_loader.loader.exec_module(module)
+    module = _cluster_model()
     spec = json.loads(frame(shop.database, f"select feature_spec from {MODEL} limit 1").iloc[0, 0])
     buyers = frame(shop.database, f"select * from {FEATURES} where order_count >= 1")
     labels = truth(shop).reindex(buyers["customer_id"]).to_numpy().astype(object)

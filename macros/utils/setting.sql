@@ -110,10 +110,13 @@
         ('segmentation__value_price_ratio', 'segmentation__premium_price_ratio'),
         ('segmentation__at_risk_days', 'segmentation__lapsed_days'),
     ] -%}
-    {%- for low, high in pairs if segmentation.setting(low) > segmentation.setting(high) -%}
-        {{ exceptions.raise_compiler_error(
-            "segmentation: var '" ~ low ~ "' (" ~ segmentation.setting(low) ~ ") must not be above var '"
-            ~ high ~ "' (" ~ segmentation.setting(high) ~ ")") }}
+    {%- for low, high in pairs -%}
+        {%- set low_value, high_value = segmentation.setting(low), segmentation.setting(high) -%}
+        {%- if low_value > high_value -%}
+            {{ exceptions.raise_compiler_error(
+                "segmentation: var '" ~ low ~ "' (" ~ low_value ~ ") must not be above var '"
+                ~ high ~ "' (" ~ high_value ~ ")") }}
+        {%- endif -%}
     {%- endfor -%}
     {{ return('') }}
 {% endmacro %}

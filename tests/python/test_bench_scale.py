@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import ROOT, load_module
+from conftest import ROOT, frame, load_module
 
 BASELINES = ROOT / "scripts" / "baselines"
 COLUMNS = [
@@ -26,13 +25,13 @@ COLUMNS = [
 def package(built) -> pd.DataFrame:
     database, run = built
     assert run.success, run.messages()
-    with duckdb.connect(str(database)) as con:
-        frame = con.execute(
-            "select f.*, a.segment_id from main_segmentation.segmentation__customer_features f "
-            "left join main_segmentation_intermediate.int_segmentation__segment_assignments a "
-            "using (customer_id)"
-        ).df()
-    return frame.set_index("customer_id").sort_index()
+    features = frame(
+        database,
+        "select f.*, a.segment_id from main_segmentation.segmentation__customer_features f "
+        "left join main_segmentation_intermediate.int_segmentation__segment_assignments a "
+        "using (customer_id)",
+    )
+    return features.set_index("customer_id").sort_index()
 
 
 def baseline(name: str, data_dir: Path, out: Path) -> tuple[dict, pd.DataFrame]:
