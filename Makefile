@@ -59,14 +59,17 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-# dbt build with every data and unit test on the demo data; the docs, access
-# and PII gate over the manifest and catalog (docs generate, offline); then
-# sqlfluff, whose dbt templater introspects the relations that build created.
+# dbt build with every data and unit test on the demo data; every public mart
+# unchanged against its reference fingerprint (scripts/mart_fingerprints.py);
+# the docs, access and PII gate over the manifest and catalog (docs generate,
+# offline); then sqlfluff, whose dbt templater introspects the relations that
+# build created.
 dbt-test: $(STAMP) $(DEMO_DATA)/manifest.json
 	@mkdir -p target
 	rm -f $(TEST_DB)
 	$(BIN)/python -m segmentation_demo.load --data $(DEMO_DATA) --database $(TEST_DB)
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt build --warn-error
+	$(BIN)/python scripts/mart_fingerprints.py --database $(TEST_DB) --check tests/fixtures/public_marts_demo.json
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/dbt docs generate --quiet
 	$(BIN)/python scripts/check_project.py --target-dir target
 	SEGMENTATION_DUCKDB_PATH=$(TEST_DB) $(BIN)/sqlfluff lint models snapshots tests
