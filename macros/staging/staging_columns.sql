@@ -10,15 +10,12 @@
 {%- endmacro %}
 
 
-{#- The raw values as JSON text, then every contract column cast to its type:
-    timestamps and dates with `parse_timestamp` (offsets to UTC, naive values
-    from var segmentation__source_timezone), numbers with `safe_cast`.
-    Unparseable text casts to null here and `rejection_reason` reports it. -#}
+{#- Every contract column cast to its type: timestamps and dates with
+    `parse_timestamp` (offsets to UTC, naive values from var
+    segmentation__source_timezone), numbers with `safe_cast`. Unparseable text
+    casts to null here and the row checks report it. -#}
 {% macro typed_columns(input_name) %}
     {%- set columns = segmentation.input_contract()[input_name]['columns'] %}
-        {{ segmentation.raw_values_json(
-            columns | map(attribute='name') | list, '_raw', segmentation.redacted_columns(input_name)
-        ) }} as raw_values,
     {%- for column in columns %}
         {% if column['kind'] == 'string' -%}
             {{ column['name'] }}_raw as {{ column['name'] }}
@@ -32,6 +29,16 @@
 {%- endmacro %}
 
 
+{#- The raw values of a row as JSON text, PII redacted: for the audit of a
+    rejected row and to order the copies of a duplicate key. -#}
+{% macro raw_values(input_name) %}
+    {%- set columns = segmentation.input_contract()[input_name]['columns'] -%}
+    {{ segmentation.raw_values_json(
+        columns | map(attribute='name') | list, '_raw', segmentation.redacted_columns(input_name)
+    ) }}
+{%- endmacro %}
+
+
 {#- The contract columns by name, optionally qualified, for a final select list. -#}
 {% macro contract_column_list(input_name, relation_alias=none) %}
     {%- for column in segmentation.input_contract()[input_name]['columns'] %}
@@ -40,10 +47,10 @@
 {%- endmacro %}
 
 
-{#- The body of a staging model's first CTE: the input's contract columns
-    (checked by `select_input`), as trimmed text `<column>_raw` and cast to
-    their types, plus `raw_values`. -#}
-{% macro typed_input(input_name) %}
+{#- The input's contract columns (checked by `select_input`) as trimmed text
+    `<column>_raw` and cast to their types; `join` (SQL after the from clause)
+    may filter the raw rows. -#}
+{% macro typed_input(input_name, join='') %}
     select
         raw_text.*,
         {{ segmentation.typed_columns(input_name) }}
@@ -51,4 +58,5 @@
         select {{ segmentation.raw_text_columns(input_name) }}
         from ({{ segmentation.select_input(input_name) }}) as source
     ) as raw_text
+    {{ join }}
 {%- endmacro %}

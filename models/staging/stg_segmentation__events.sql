@@ -1,5 +1,5 @@
 {{ config(enabled=segmentation.setting('segmentation__using_events')) }}
--- One row per accepted event (exact duplicates removed).
+-- One row per accepted event (exact duplicates removed). Events have no id.
 with
 
 validated as (
@@ -10,7 +10,6 @@ validated as (
 final as (
     select
         -- ids
-        row_key as event_id,
         customer_id,
         session_id,
         -- strings

@@ -10,7 +10,6 @@ validated as (
 final as (
     select
         -- ids
-        {{ dbt.hash('row_key') }} as touch_id,
         customer_id,
         campaign_id,
         -- strings

@@ -1,5 +1,6 @@
 {{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
--- One row per accepted order line.
+-- One row per accepted order line. Lines have no id of their own: identical
+-- lines are both real and both kept.
 with
 
 validated as (
@@ -7,20 +8,9 @@ validated as (
     where rejection_reason_code is null
 ),
 
-numbered as (
-    -- Identical lines are both real; the occurrence keeps their ids apart.
-    select
-        validated.*,
-        row_number() over (
-            partition by {{ dbt.hash('validated.raw_values') }} order by validated.raw_values
-        ) as line_occurrence
-    from validated
-),
-
 final as (
     select
         -- ids
-        {{ dbt.hash("raw_values || '#' || cast(line_occurrence as " ~ dbt.type_string() ~ ")") }} as order_item_id,
         order_id,
         product_id,
         -- strings
@@ -28,7 +18,7 @@ final as (
         -- numbers
         quantity,
         unit_price
-    from numbered
+    from validated
 )
 
 select * from final

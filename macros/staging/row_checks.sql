@@ -1,11 +1,12 @@
-{#- Two columns, `rejection_reason_code` and `rejection_message`: the first
-    row-level check that a row fails, in a fixed order, or null for a good row.
+{#- The row-level checks of an input, in the order they are applied: a list of
+    {'code', 'condition', 'message'} (message a SQL expression); a row is
+    rejected for the first it fails.
     Checks from the contract come first (null key, missing required value,
     special value, unparseable timestamp or number, out of range, future
     timestamp); `extra_checks` are
     the input's own ({'code', 'condition', 'message'}, message a SQL expression).
     Checks that need other rows (duplicates, unknown parents) live in the model. -#}
-{% macro rejection_reason(input_name, key_columns=[], extra_checks=[]) %}
+{% macro row_checks(input_name, key_columns=[], extra_checks=[]) %}
     {%- set columns = segmentation.input_contract()[input_name]['columns'] -%}
     {%- set checks = [] -%}
     {#- A redacted PII column's value is not quoted in the message. -#}
@@ -68,15 +69,5 @@
             'condition': column['name'] ~ ' > ' ~ segmentation.future_cutoff(),
             'message': "'" ~ column['name'] ~ " is in the future: ' || " ~ shown[column['name']]}) -%}
     {%- endfor -%}
-    {%- set checks = checks + extra_checks %}
-        case
-        {%- for check in checks %}
-            when {{ check['condition'] }} then '{{ check['code'] }}'
-        {%- endfor %}
-        end as rejection_reason_code,
-        case
-        {%- for check in checks %}
-            when {{ check['condition'] }} then {{ check['message'] }}
-        {%- endfor %}
-        end as rejection_message
+    {{ return(checks + extra_checks) }}
 {%- endmacro %}
