@@ -84,7 +84,9 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench_activation")
-    parser.add_argument("--memory-limit", default="10GB", help="DuckDB memory_limit")
+    parser.add_argument(
+        "--memory-limit", default=None, help="DuckDB memory_limit in the profile (default: none)"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     data, database = args.work / "data", args.work / "bench.duckdb"

@@ -8,15 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def write_profile(work: Path, database: Path, memory_limit: str) -> None:
-    """The repository's profile, with DuckDB's memory capped so that a 24 GiB
-    machine spills to disk (DuckDB's default <file>.tmp) instead of being
-    killed, and insertion order not kept. temp_directory is not set: dbt-duckdb
-    applies settings on every connection, and DuckDB refuses to move it once used."""
+def write_profile(work: Path, database: Path, memory_limit: str | None = None) -> None:
+    """The repository's profile for a scratch file, threads 2. With no
+    `memory_limit` the profile sets nothing and the package's own DuckDB settings
+    apply (vars segmentation__duckdb_*, decision 0019), as for a user who sets
+    none; a given `memory_limit` is a user's profile setting, which wins."""
+    settings = f"      settings:\n        memory_limit: {memory_limit}\n" if memory_limit else ""
     (work / "profiles.yml").write_text(
         "segmentation:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {database}\n      threads: 2\n      settings:\n"
-        f"        memory_limit: {memory_limit}\n        preserve_insertion_order: false\n"
+        f"      path: {database}\n      threads: 2\n{settings}"
     )
 
 

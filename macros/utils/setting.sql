@@ -65,6 +65,9 @@
         'segmentation__holdout_salt': {'type': 'text', 'pattern': '^.+$'},
         'segmentation__audience_priorities': {'type': 'priorities', 'nullable': true},
         'segmentation__campaign_outcome_days': {'type': 'integer', 'min': 0, 'max': 3650},
+        'segmentation__duckdb_memory_limit': {'type': 'text', 'pattern': '^[0-9]+([.][0-9]+)? ?[KMGT]i?B$',
+            'nullable': true, 'expected': "a size such as '3GB' or '2.5GiB', or null for DuckDB's own default"},
+        'segmentation__duckdb_preserve_insertion_order': {'type': 'bool', 'nullable': true},
     } -%}
     {%- for input_name in ['customers', 'orders', 'order_items', 'events', 'marketing_touches', 'customer_attributes'] -%}
         {%- do rules.update({
