@@ -58,7 +58,8 @@ def test_project_passes_with_full_coverage(artifacts) -> None:
     report = _checker()(manifest, catalog)
     assert report.problems == []
     assert report.models == report.models_with_primary_key + report.models_exempt
-    assert report.models_exempt == 6  # the base models, keyless by design
+    # The base models and the staging models of events, order lines and touches: keyless by design.
+    assert report.models_exempt == 9
     assert report.columns == report.columns_documented > 500
 
 
