@@ -4,7 +4,8 @@
     - `key_columns`: null in any of them rejects the row as `null_key`.
     - `extra_checks`: the input's own row checks (see `row_checks`).
     - `duplicates`: {'columns': raw columns whose equal values make rows
-      candidates, 'partition': SQL expressions that make two accepted rows
+      candidates (a subset of the key is enough, and fewer columns cost less
+      to hash), 'partition': SQL expressions that make two accepted rows
       duplicates, 'message': SQL}. Among the rows that pass the row checks and
       share a partition, the first by raw values keeps it; the others are
       `duplicate_key`. Only rows whose candidate columns occur more than once

@@ -1,7 +1,8 @@
 {{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- Every events input row, typed, with the reason it is rejected (null when accepted).
 -- Events have no key: an exact copy of an accepted event is a double-fired
--- duplicate and is rejected as duplicate_key.
+-- duplicate and is rejected as duplicate_key. Copies share customer and time,
+-- so only rows that share both are compared.
 {%- set columns = segmentation.input_contract()['events']['columns'] | map(attribute='name') | list %}
 {%- set raw_columns = [] %}
 {%- for name in columns %}{% do raw_columns.append(name ~ '_raw') %}{% endfor %}
@@ -14,7 +15,7 @@
             ~ segmentation.quoted_list(segmentation.setting('segmentation__event_types')) ~ ")",
          'message': "'event_type not in var segmentation__event_types: ' || event_type"},
     ],
-    duplicates={'columns': columns, 'partition': raw_columns,
+    duplicates={'columns': ['customer_id', 'occurred_at'], 'partition': raw_columns,
                 'message': "'exact duplicate of another event'"},
     parent={'model': 'base_segmentation__customers', 'column': 'customer_id', 'code': 'unknown_customer',
             'message': "'customer_id not among accepted customers: ' || customer_id"},
