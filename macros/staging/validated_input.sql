@@ -44,7 +44,7 @@ candidate_groups as (
 single_rows as (
     select
         typed.*,
-        {{ segmentation.reason_code_case(checks) }} as row_reason_code,
+        {{ segmentation.failed_check_case(checks) }} as failed_check,
         1 as key_occurrence
     from ({{ segmentation.typed_input(input_name, join=segmentation.candidate_join(duplicates['columns'], false)) }}) as typed
 ),
@@ -54,13 +54,13 @@ grouped_rows as (
     select
         checked.*,
         row_number() over (
-            partition by checked.row_reason_code is null, {{ duplicates['partition'] | join(', ') }}
+            partition by checked.failed_check is null, {{ duplicates['partition'] | join(', ') }}
             order by {{ segmentation.raw_values(input_name) }}
         ) as key_occurrence
     from (
         select
             typed.*,
-            {{ segmentation.reason_code_case(checks) }} as row_reason_code
+            {{ segmentation.failed_check_case(checks) }} as failed_check
         from ({{ segmentation.typed_input(input_name, join=segmentation.candidate_join(duplicates['columns'], true)) }}) as typed
     ) as checked
 ),
@@ -74,7 +74,7 @@ checked as (
 {%- else %}
     select
         typed.*,
-        {{ segmentation.reason_code_case(checks) }} as row_reason_code,
+        {{ segmentation.failed_check_case(checks) }} as failed_check,
         1 as key_occurrence
     from ({{ segmentation.typed_input(input_name) }}) as typed
 {%- endif %}
@@ -84,7 +84,7 @@ judged as (
     select
         checked.*,
         coalesce(
-            checked.row_reason_code,
+            {{ segmentation.check_code_case('checked.failed_check', checks) }},
             case
                 {%- if duplicates %}
                 when checked.key_occurrence > 1 then 'duplicate_key'
@@ -107,12 +107,16 @@ final as (
         case when rejection_reason_code is not null then {{ row_key }} end as row_key,
         case when rejection_reason_code is not null then {{ segmentation.raw_values(input_name) }} end as raw_values,
         rejection_reason_code,
-        -- Messages are built for rejected rows only.
+        -- Messages are built for rejected rows only, from the index of the failed
+        -- check (its condition is not evaluated twice).
         case when rejection_reason_code is not null then
             case
-            {%- for check in checks %}
-                when {{ check['condition'] }} then {{ check['message'] }}
-            {%- endfor %}
+                when failed_check is not null then
+                    case failed_check
+                    {%- for check in checks %}
+                        when {{ loop.index }} then {{ check['message'] }}
+                    {%- endfor %}
+                    end
             {%- if duplicates %}
                 when key_occurrence > 1 then {{ duplicates['message'] }}
             {%- endif %}
@@ -128,11 +132,22 @@ select * from final
 {%- endmacro %}
 
 
-{#- The CASE that names the first row check a row fails, or null. -#}
-{% macro reason_code_case(checks) -%}
+{#- The CASE that gives the position (1, 2, ...) of the first row check a row
+    fails, or null. -#}
+{% macro failed_check_case(checks) -%}
     case
     {%- for check in checks %}
-        when {{ check['condition'] }} then '{{ check['code'] }}'
+        when {{ check['condition'] }} then {{ loop.index }}
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+
+{#- The reason code of the check at position `failed_check` (null for null). -#}
+{% macro check_code_case(failed_check, checks) -%}
+    case {{ failed_check }}
+    {%- for check in checks %}
+        when {{ loop.index }} then '{{ check['code'] }}'
     {%- endfor %}
     end
 {%- endmacro %}
