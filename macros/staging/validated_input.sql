@@ -11,8 +11,10 @@
       `duplicate_key`. Only rows whose candidate columns occur more than once
       (a hash aggregate over those columns) are ranked, so the window never
       runs over the whole input.
-    - `parent`: {'model', 'column', 'code', 'message'}: a row whose `column`
-      is not among the parent's accepted rows is rejected with `code`.
+    - `parent`: {'model', 'column', 'code', 'message', optional 'columns'}: a
+      row whose `column` is not among the parent's accepted rows is rejected
+      with `code`; the parent's `columns` are carried along (after the
+      contract columns), so readers need not join the parent again.
     - `row_key`: SQL over the `<column>_raw` columns naming the row in
       segmentation__rejected_rows.
     `row_key` and `raw_values` are set for rejected rows only: an accepted row
@@ -20,12 +22,17 @@
 {% macro validated_input(input_name, row_key, key_columns=[], extra_checks=[], duplicates=none, parent=none) %}
     {%- set checks = segmentation.row_checks(input_name, key_columns, extra_checks) -%}
     {%- set raw_columns = segmentation.input_contract()[input_name]['columns'] | map(attribute='name') | list -%}
+    {%- set parent_columns = parent.get('columns', []) if parent else [] -%}
     {%- set no_parent = parent['column'] ~ ' is not null and parents.parent_key is null' if parent else 'false' -%}
 with
 
 {% if parent -%}
 parents as (
-    select {{ parent['column'] }} as parent_key
+    select
+        {{ parent['column'] }} as parent_key
+        {%- for name in parent_columns %},
+        {{ name }} as parent_{{ name }}
+        {%- endfor %}
     from {{ ref(parent['model']) }}
     where rejection_reason_code is null
 ),
@@ -83,6 +90,9 @@ checked as (
 judged as (
     select
         checked.*,
+        {%- for name in parent_columns %}
+        parents.parent_{{ name }},
+        {%- endfor %}
         coalesce(
             {{ segmentation.check_code_case('checked.failed_check', checks) }},
             case
@@ -104,6 +114,9 @@ judged as (
 final as (
     select
         {{ segmentation.contract_column_list(input_name) }},
+        {%- for name in parent_columns %}
+        parent_{{ name }} as {{ name }},
+        {%- endfor %}
         case when rejection_reason_code is not null then {{ row_key }} end as row_key,
         case when rejection_reason_code is not null then {{ segmentation.raw_values(input_name) }} end as raw_values,
         rejection_reason_code,

@@ -1,6 +1,6 @@
 {{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- One row per accepted order line. Lines have no id of their own: identical
--- lines are both real and both kept.
+-- lines are both real and both kept. Customer and time are the order's.
 with
 
 validated as (
@@ -12,12 +12,15 @@ final as (
     select
         -- ids
         order_id,
+        customer_id,
         product_id,
         -- strings
         category,
         -- numbers
         quantity,
-        unit_price
+        unit_price,
+        -- dates
+        ordered_at
     from validated
 )
 

@@ -1,6 +1,7 @@
 {{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- Every order_items input row, typed, with the reason it is rejected (null when accepted).
--- Order lines have no key of their own: identical lines are both kept.
+-- Order lines have no key of their own: identical lines are both kept. Each
+-- carries its order's customer and time, read in the same join that checks the order.
 {{ segmentation.validated_input(
     'order_items',
     row_key="order_id_raw || ':' || coalesce(product_id_raw, '')",
@@ -11,5 +12,6 @@
          'message': "'quantity is not positive: ' || quantity_raw"},
     ],
     parent={'model': 'base_segmentation__orders', 'column': 'order_id', 'code': 'unknown_order',
-            'message': "'order_id not among accepted orders: ' || order_id"},
+            'message': "'order_id not among accepted orders: ' || order_id",
+            'columns': ['customer_id', 'ordered_at']},
 ) }}
