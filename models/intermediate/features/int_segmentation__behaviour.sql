@@ -1,8 +1,9 @@
 -- One row per accepted customer: purchase habits (orders, order_items),
 -- browsing (events) and campaign response (marketing_touches), measured up to
 -- the as-of date. Reads the inputs as reduced once for every feature model:
--- int_segmentation__orders_as_of, __order_lines, __customer_events and
--- __customer_touches. Features of a switched-off input are null.
+-- int_segmentation__orders_as_of, __order_lines, __category_spend,
+-- __customer_events and __customer_touches. Features of a switched-off input
+-- are null.
 {%- set using_items = segmentation.setting('segmentation__using_order_items') %}
 {%- set using_events = segmentation.setting('segmentation__using_events') %}
 {%- set using_touches = segmentation.setting('segmentation__using_marketing_touches') %}
@@ -117,11 +118,10 @@ order_baskets as (
 
 category_spend as (
     select
-        order_items.customer_id,
-        order_items.category,
-        sum(order_items.line_value) as category_value
-    from {{ ref('int_segmentation__order_lines') }} as order_items
-    group by order_items.customer_id, order_items.category
+        category_spend.customer_id,
+        category_spend.category,
+        category_spend.category_value
+    from {{ ref('int_segmentation__category_spend') }} as category_spend
 ),
 
 basket_stats as (

@@ -16,11 +16,10 @@ with
 {% if using_items -%}
 category_spend as (
     select
-        order_lines.customer_id,
-        order_lines.category,
-        sum(order_lines.line_value) as category_value
-    from {{ ref('int_segmentation__order_lines') }} as order_lines
-    group by order_lines.customer_id, order_lines.category
+        category_spend.customer_id,
+        category_spend.category,
+        category_spend.category_value
+    from {{ ref('int_segmentation__category_spend') }} as category_spend
 ),
 
 category_affinity as (

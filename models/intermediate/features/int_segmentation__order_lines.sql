@@ -1,8 +1,8 @@
 {{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- One row per accepted order line of an order on or before the as-of date, with
--- its order's customer and its value: order_items read and joined to orders once,
--- for behaviour, customer_attribute_values and psychographics. Lines have no key:
--- identical lines are all kept.
+-- its order's customer: order_items read and joined to orders once, for
+-- behaviour, psychographics and category_spend. Lines have no key: identical
+-- lines are all kept.
 with
 
 orders as (
@@ -30,8 +30,7 @@ final as (
         order_items.category,
         -- numbers
         order_items.quantity,
-        order_items.unit_price,
-        cast(order_items.quantity * order_items.unit_price as {{ segmentation.type_money() }}) as line_value
+        order_items.unit_price
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id
