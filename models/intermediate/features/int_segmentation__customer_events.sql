@@ -4,9 +4,9 @@
 -- int_segmentation__technographics, from one read of the events input. The
 -- events are rolled up once to one row per customer, session and device (type,
 -- OS, browser, platform) with their count and whether they bought or added to the
--- cart; every feature is computed from that rollup. A session is a session_id,
--- or the customer's day when it is null. Most frequent values break ties by the
--- smaller value.
+-- cart; the session features come from that rollup, the device features from it
+-- summed per customer and device. A session is a session_id, or the customer's
+-- day when it is null. Most frequent values break ties by the smaller value.
 {%- set double = segmentation.type_double() %}
 {%- set text = dbt.type_string() %}
 {%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
@@ -89,38 +89,53 @@ session_stats as (
     group by sessions.customer_id
 ),
 
-device_stats as (
+devices as (
     select
         session_devices.customer_id,
-        cast(sum(session_devices.event_count) as {{ dbt.type_bigint() }}) as event_count,
-        count(
-            distinct coalesce(session_devices.device_type, '?') || '/' || coalesce(session_devices.os, '?')
-        ) as distinct_devices,
+        session_devices.device_type,
+        session_devices.os,
+        session_devices.browser,
+        session_devices.platform,
+        sum(session_devices.event_count) as event_count
+    from session_devices
+    group by
+        session_devices.customer_id,
+        session_devices.device_type,
+        session_devices.os,
+        session_devices.browser,
+        session_devices.platform
+),
+
+device_stats as (
+    select
+        devices.customer_id,
+        cast(sum(devices.event_count) as {{ dbt.type_bigint() }}) as event_count,
+        count(distinct coalesce(devices.device_type, '?') || '/' || coalesce(devices.os, '?')) as distinct_devices,
         max(
             case
-                when session_devices.platform in ({{ app_platforms }})
+                when devices.platform in ({{ app_platforms }})
                     then 1
                 else 0
             end
         ) as uses_app
-    from session_devices
-    group by session_devices.customer_id
+    from devices
+    group by devices.customer_id
 ),
 
 primary_device_type as (
-    {{ segmentation.most_frequent('session_devices', 'device_type', 'event_count') }}
+    {{ segmentation.most_frequent('devices', 'device_type', 'event_count') }}
 ),
 
 primary_os as (
-    {{ segmentation.most_frequent('session_devices', 'os', 'event_count') }}
+    {{ segmentation.most_frequent('devices', 'os', 'event_count') }}
 ),
 
 primary_browser as (
-    {{ segmentation.most_frequent('session_devices', 'browser', 'event_count') }}
+    {{ segmentation.most_frequent('devices', 'browser', 'event_count') }}
 ),
 
 primary_platform as (
-    {{ segmentation.most_frequent('session_devices', 'platform', 'event_count') }}
+    {{ segmentation.most_frequent('devices', 'platform', 'event_count') }}
 ),
 
 final as (
