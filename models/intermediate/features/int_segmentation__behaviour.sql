@@ -1,11 +1,12 @@
 -- One row per accepted customer: purchase habits (orders, order_items),
 -- browsing (events) and campaign response (marketing_touches), measured up to
--- the as-of date. Features of a switched-off input are null.
+-- the as-of date. Reads the inputs as reduced once for every feature model:
+-- int_segmentation__orders_as_of, __order_lines, __category_spend,
+-- __customer_events and __customer_touches. Features of a switched-off input
+-- are null.
 {%- set using_items = segmentation.setting('segmentation__using_order_items') %}
 {%- set using_events = segmentation.setting('segmentation__using_events') %}
 {%- set using_touches = segmentation.setting('segmentation__using_marketing_touches') %}
-{%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
-{%- set cart_types = segmentation.quoted_list(segmentation.setting('segmentation__cart_event_types')) %}
 {%- set returned_statuses = segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) %}
 {%- set double = segmentation.type_double() %}
 
@@ -21,73 +22,23 @@ as_of as (
 
 orders as (
     select
-        stg_orders.order_id,
-        stg_orders.customer_id,
-        stg_orders.ordered_at,
-        cast(stg_orders.ordered_at as date) as order_date,
-        stg_orders.order_total,
-        stg_orders.discount_total,
-        stg_orders.channel,
-        lower(stg_orders.status) as status,
-        case
-            when extract(hour from stg_orders.ordered_at) < 6 then 'night'
-            when extract(hour from stg_orders.ordered_at) < 12 then 'morning'
-            when extract(hour from stg_orders.ordered_at) < 18 then 'afternoon'
-            else 'evening'
-        end as daypart
-    from {{ ref('stg_segmentation__orders') }} as stg_orders
-    cross join as_of
-    where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
+        orders_as_of.order_id,
+        orders_as_of.customer_id,
+        orders_as_of.ordered_at,
+        orders_as_of.order_date,
+        orders_as_of.order_total,
+        orders_as_of.discount_total,
+        orders_as_of.channel,
+        lower(orders_as_of.status) as status,
+        orders_as_of.daypart
+    from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
 ),
-
-{% if using_items -%}
-order_items as (
-    select
-        orders.customer_id,
-        stg_items.order_id,
-        stg_items.category,
-        stg_items.quantity,
-        cast(stg_items.quantity * stg_items.unit_price as {{ segmentation.type_money() }}) as line_value
-    from {{ ref('stg_segmentation__order_items') }} as stg_items
-    inner join orders
-        on stg_items.order_id = orders.order_id
-),
-{%- endif %}
-
-{% if using_events -%}
-events as (
-    select
-        stg_events.customer_id,
-        stg_events.event_type,
-        coalesce(
-            stg_events.session_id,
-            stg_events.customer_id || ':' || cast(cast(stg_events.occurred_at as date) as {{ dbt.type_string() }})
-        ) as session_key
-    from {{ ref('stg_segmentation__events') }} as stg_events
-    cross join as_of
-    where cast(stg_events.occurred_at as date) <= as_of.as_of_date
-),
-{%- endif %}
-
-{% if using_touches -%}
-touches as (
-    select
-        stg_touches.customer_id,
-        stg_touches.opened_at,
-        stg_touches.clicked_at,
-        stg_touches.converted_at
-    from {{ ref('stg_segmentation__marketing_touches') }} as stg_touches
-    cross join as_of
-    where cast(stg_touches.sent_at as date) <= as_of.as_of_date
-),
-{%- endif %}
 
 order_stats as (
     select
         orders.customer_id,
         count(*) as order_count,
         min(orders.order_date) as first_order_date,
-        avg(orders.order_total) as average_order_value,
         avg(case when orders.discount_total > 0 then 1.0 else 0.0 end) as discount_order_share,
         avg(
             case
@@ -98,6 +49,18 @@ order_stats as (
         ) as return_cancel_rate,
         avg(case when {{ segmentation.is_weekend('orders.ordered_at') }} then 1.0 else 0.0 end) as weekend_order_share,
         count(distinct orders.channel) as distinct_order_channels
+    from orders
+    group by orders.customer_id
+),
+
+-- The mean order value is an aggregate of its own: in one with a count(*),
+-- DuckDB computes avg(x) of a column whose statistics show no nulls (as those of
+-- int_segmentation__orders_as_of do) as sum(x) / count(*), which rounds the
+-- decimal sum to a double before dividing and can change the last bit.
+order_values as (
+    select
+        orders.customer_id,
+        avg(orders.order_total) as average_order_value
     from orders
     group by orders.customer_id
 ),
@@ -144,31 +107,41 @@ preferred_daypart as (
 ),
 
 {% if using_items -%}
+order_baskets as (
+    select
+        order_items.customer_id,
+        order_items.order_id,
+        sum(order_items.quantity) as units
+    from {{ ref('int_segmentation__order_lines') }} as order_items
+    group by order_items.customer_id, order_items.order_id
+),
+
+category_spend as (
+    select
+        category_spend.customer_id,
+        category_spend.category,
+        category_spend.category_value
+    from {{ ref('int_segmentation__category_spend') }} as category_spend
+),
+
 basket_stats as (
     select
         order_baskets.customer_id,
         avg(order_baskets.units) as average_basket_size
-    from (
-        select
-            order_items.customer_id,
-            order_items.order_id,
-            sum(order_items.quantity) as units
-        from order_items
-        group by order_items.customer_id, order_items.order_id
-    ) as order_baskets
+    from order_baskets
     group by order_baskets.customer_id
 ),
 
 category_stats as (
     select
-        order_items.customer_id,
-        count(distinct order_items.category) as distinct_categories
-    from order_items
-    group by order_items.customer_id
+        category_spend.customer_id,
+        count(category_spend.category) as distinct_categories
+    from category_spend
+    group by category_spend.customer_id
 ),
 
 favourite_category as (
-    {{ segmentation.most_frequent('order_items', 'category', 'line_value') }}
+    {{ segmentation.most_frequent('category_spend', 'category', 'category_value') }}
 ),
 {%- else -%}
 basket_stats as (
@@ -195,50 +168,23 @@ favourite_category as (
 {%- endif %}
 
 {% if using_events -%}
-session_flags as (
+customer_events as (
     select
-        events.customer_id,
-        events.session_key,
-        max(case when events.event_type in ({{ purchase_types }}) then 1 else 0 end) as has_purchase,
-        max(case when events.event_type in ({{ cart_types }}) then 1 else 0 end) as has_cart
-    from events
-    group by events.customer_id, events.session_key
-),
-
-event_stats as (
-    select
-        session_flags.customer_id,
-        count(*) as session_count,
-        avg(cast(session_flags.has_purchase as {{ double }})) as browse_to_buy_conversion,
-        {{ segmentation.safe_divide(
-            'sum(case when session_flags.has_cart = 1 and session_flags.has_purchase = 0 then 1 else 0 end)',
-            'sum(session_flags.has_cart)'
-        ) }} as cart_abandonment_rate
-    from session_flags
-    group by session_flags.customer_id
-),
-
-event_counts as (
-    select
-        events.customer_id,
-        count(*) as event_count
-    from events
-    group by events.customer_id
+        customer_events.customer_id,
+        customer_events.event_count,
+        customer_events.session_count,
+        customer_events.browse_to_buy_conversion,
+        customer_events.cart_abandonment_rate
+    from {{ ref('int_segmentation__customer_events') }} as customer_events
 ),
 {%- else -%}
-event_stats as (
+customer_events as (
     select
         customer_id,
+        cast(null as {{ dbt.type_int() }}) as event_count,
         cast(null as {{ dbt.type_int() }}) as session_count,
         cast(null as {{ double }}) as browse_to_buy_conversion,
         cast(null as {{ double }}) as cart_abandonment_rate
-    from customers
-),
-
-event_counts as (
-    select
-        customer_id,
-        cast(null as {{ dbt.type_int() }}) as event_count
     from customers
 ),
 {%- endif %}
@@ -246,13 +192,12 @@ event_counts as (
 {% if using_touches -%}
 touch_stats as (
     select
-        touches.customer_id,
-        count(*) as touches_received,
-        avg(case when touches.opened_at is not null then 1.0 else 0.0 end) as open_rate,
-        avg(case when touches.clicked_at is not null then 1.0 else 0.0 end) as click_rate,
-        avg(case when touches.converted_at is not null then 1.0 else 0.0 end) as campaign_conversion_rate
-    from touches
-    group by touches.customer_id
+        customer_touches.customer_id,
+        customer_touches.touches_received,
+        customer_touches.open_rate,
+        customer_touches.click_rate,
+        customer_touches.campaign_conversion_rate
+    from {{ ref('int_segmentation__customer_touches') }} as customer_touches
 ),
 {%- else -%}
 touch_stats as (
@@ -280,7 +225,7 @@ final as (
             '30 * order_stats.order_count',
             'greatest(' ~ segmentation.days_between('order_stats.first_order_date', 'as_of.as_of_date') ~ ', 1)'
         ) }} as orders_per_30_days,
-        cast(order_stats.average_order_value as {{ double }}) as average_order_value,
+        cast(order_values.average_order_value as {{ double }}) as average_order_value,
         gap_stats.mean_days_between_orders,
         gap_stats.stddev_days_between_orders,
         cast(order_stats.discount_order_share as {{ double }}) as discount_order_share,
@@ -293,18 +238,19 @@ final as (
         cast(order_stats.weekend_order_share as {{ double }}) as weekend_order_share,
         preferred_daypart.value_share as preferred_order_daypart_share,
         {% if using_events -%}
-        coalesce(event_stats.session_count, 0)
+        coalesce(customer_events.session_count, 0)
         {%- else -%}
-            event_stats.session_count
+            customer_events.session_count
         {%- endif %} as session_count,
         {% if using_events -%}
-        coalesce(event_counts.event_count, 0)
+        coalesce(customer_events.event_count, 0)
         {%- else -%}
-            event_counts.event_count
+            customer_events.event_count
         {%- endif %} as event_count,
-        {{ segmentation.safe_divide('event_stats.session_count', 'order_stats.order_count') }} as sessions_per_order,
-        event_stats.browse_to_buy_conversion,
-        event_stats.cart_abandonment_rate,
+        {{ segmentation.safe_divide('customer_events.session_count', 'order_stats.order_count') }}
+            as sessions_per_order,
+        customer_events.browse_to_buy_conversion,
+        customer_events.cart_abandonment_rate,
         {% if using_touches -%}
         coalesce(touch_stats.touches_received, 0)
         {%- else -%}
@@ -317,6 +263,8 @@ final as (
     cross join as_of
     left join order_stats
         on customers.customer_id = order_stats.customer_id
+    left join order_values
+        on customers.customer_id = order_values.customer_id
     left join gap_stats
         on customers.customer_id = gap_stats.customer_id
     left join primary_channel
@@ -329,10 +277,8 @@ final as (
         on customers.customer_id = category_stats.customer_id
     left join favourite_category
         on customers.customer_id = favourite_category.customer_id
-    left join event_stats
-        on customers.customer_id = event_stats.customer_id
-    left join event_counts
-        on customers.customer_id = event_counts.customer_id
+    left join customer_events
+        on customers.customer_id = customer_events.customer_id
     left join touch_stats
         on customers.customer_id = touch_stats.customer_id
 )

@@ -14,28 +14,12 @@
 with
 
 {% if using_items -%}
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
-orders as (
-    select
-        stg_orders.order_id,
-        stg_orders.customer_id
-    from {{ ref('stg_segmentation__orders') }} as stg_orders
-    cross join as_of
-    where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
-),
-
 category_spend as (
     select
-        orders.customer_id,
-        stg_items.category,
-        sum(cast(stg_items.quantity * stg_items.unit_price as {{ segmentation.type_money() }})) as category_value
-    from {{ ref('stg_segmentation__order_items') }} as stg_items
-    inner join orders
-        on stg_items.order_id = orders.order_id
-    group by orders.customer_id, stg_items.category
+        category_spend.customer_id,
+        category_spend.category,
+        category_spend.category_value
+    from {{ ref('int_segmentation__category_spend') }} as category_spend
 ),
 
 category_affinity as (

@@ -19,11 +19,9 @@ as_of as (
 
 order_dates as (
     select distinct
-        stg_orders.customer_id,
-        cast(stg_orders.ordered_at as date) as order_date
-    from {{ ref('stg_segmentation__orders') }} as stg_orders
-    cross join as_of
-    where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
+        orders_as_of.customer_id,
+        orders_as_of.order_date
+    from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
 ),
 
 previous_dates as (

@@ -16,38 +16,20 @@ customers as (
     select customer_id from {{ ref('stg_segmentation__customers') }}
 ),
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 orders as (
     select
-        stg_orders.order_id,
-        stg_orders.customer_id,
-        stg_orders.order_total,
-        coalesce(stg_orders.discount_total, 0) as discount_total
-    from {{ ref('stg_segmentation__orders') }} as stg_orders
-    cross join as_of
-    where cast(stg_orders.ordered_at as date) <= as_of.as_of_date
+        orders_as_of.customer_id,
+        orders_as_of.order_total,
+        coalesce(orders_as_of.discount_total, 0) as discount_total
+    from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
 ),
 
 {% if using_items -%}
-order_items as (
-    select
-        orders.customer_id,
-        stg_items.category,
-        stg_items.quantity,
-        stg_items.unit_price
-    from {{ ref('stg_segmentation__order_items') }} as stg_items
-    inner join orders
-        on stg_items.order_id = orders.order_id
-),
-
 category_prices as (
     select
         order_items.category,
         {{ segmentation.median('order_items.unit_price') }} as median_unit_price
-    from order_items
+    from {{ ref('int_segmentation__order_lines') }} as order_items
     group by order_items.category
 ),
 
@@ -57,7 +39,7 @@ priced_items as (
         order_items.category,
         order_items.quantity,
         {{ segmentation.safe_divide('order_items.unit_price', 'category_prices.median_unit_price') }} as price_index
-    from order_items
+    from {{ ref('int_segmentation__order_lines') }} as order_items
     inner join category_prices
         on order_items.category = category_prices.category
 ),

@@ -1,14 +1,15 @@
 -- One row per customer with at least one accepted order on or before the
--- as-of date: recency, frequency, monetary value, their 1-5 scores, the RFM
--- cell and its named segment. Recency counts whole days between dates.
+-- as-of date (int_segmentation__orders_as_of): recency, frequency, monetary
+-- value, their 1-5 scores, the RFM cell and its named segment. Recency counts
+-- whole days between dates.
 with
 
 orders as (
     select
         customer_id,
         order_total,
-        cast(ordered_at as date) as order_date
-    from {{ ref('stg_segmentation__orders') }}
+        order_date
+    from {{ ref('int_segmentation__orders_as_of') }}
 ),
 
 as_of as (
@@ -33,7 +34,6 @@ customer_orders as (
         min(as_of.as_of_date) as as_of_date
     from orders
     cross join as_of
-    where orders.order_date <= as_of.as_of_date
     group by orders.customer_id
 ),
 

@@ -1,0 +1,48 @@
+-- One row per accepted order on or before the as-of date, with the per-order
+-- columns the feature models need: the one read of the orders input that rfm,
+-- lifecycle, behaviour, psychographics and order_lines share.
+with
+
+as_of as (
+    select as_of_date from {{ ref('int_segmentation__as_of') }}
+),
+
+orders as (
+    select
+        stg_orders.order_id,
+        stg_orders.customer_id,
+        stg_orders.channel,
+        stg_orders.status,
+        stg_orders.order_total,
+        stg_orders.discount_total,
+        stg_orders.ordered_at,
+        cast(stg_orders.ordered_at as date) as order_date
+    from {{ ref('stg_segmentation__orders') }} as stg_orders
+),
+
+final as (
+    select
+        -- ids
+        orders.order_id,
+        orders.customer_id,
+        -- strings
+        orders.channel,
+        orders.status,
+        case
+            when extract(hour from orders.ordered_at) < 6 then 'night'
+            when extract(hour from orders.ordered_at) < 12 then 'morning'
+            when extract(hour from orders.ordered_at) < 18 then 'afternoon'
+            else 'evening'
+        end as daypart,
+        -- numbers
+        orders.order_total,
+        orders.discount_total,
+        -- dates
+        orders.order_date,
+        orders.ordered_at
+    from orders
+    cross join as_of
+    where orders.order_date <= as_of.as_of_date
+)
+
+select * from final
