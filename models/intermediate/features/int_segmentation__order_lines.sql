@@ -1,30 +1,30 @@
 {{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- One row per accepted order line of an order on or before the as-of date, with
--- its order's customer: order_items read and joined to orders once, for
--- behaviour, psychographics and category_spend. Lines have no key: identical
+-- its order's customer: for behaviour, psychographics and category_spend. Staging
+-- already carries each line's customer and order time (from the join that checks
+-- the order), so no join to orders is needed here. Lines have no key: identical
 -- lines are all kept.
 with
 
-orders as (
-    select
-        orders_as_of.order_id,
-        orders_as_of.customer_id
-    from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
+as_of as (
+    select as_of_date from {{ ref('int_segmentation__as_of') }}
 ),
 
 order_items as (
     select
+        stg_items.customer_id,
         stg_items.order_id,
         stg_items.category,
         stg_items.quantity,
-        stg_items.unit_price
+        stg_items.unit_price,
+        stg_items.ordered_at
     from {{ ref('stg_segmentation__order_items') }} as stg_items
 ),
 
 final as (
     select
         -- ids
-        orders.customer_id,
+        order_items.customer_id,
         order_items.order_id,
         -- strings
         order_items.category,
@@ -32,8 +32,8 @@ final as (
         order_items.quantity,
         order_items.unit_price
     from order_items
-    inner join orders
-        on order_items.order_id = orders.order_id
+    cross join as_of
+    where cast(order_items.ordered_at as date) <= as_of.as_of_date
 )
 
 select * from final
