@@ -30,7 +30,12 @@ orders as (
         orders_as_of.discount_total,
         orders_as_of.channel,
         lower(orders_as_of.status) as status,
-        orders_as_of.daypart
+        case
+            when extract(hour from orders_as_of.ordered_at) < 6 then 'night'
+            when extract(hour from orders_as_of.ordered_at) < 12 then 'morning'
+            when extract(hour from orders_as_of.ordered_at) < 18 then 'afternoon'
+            else 'evening'
+        end as daypart
     from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
 ),
 

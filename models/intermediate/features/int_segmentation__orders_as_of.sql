@@ -1,6 +1,6 @@
--- One row per accepted order on or before the as-of date, with the per-order
--- columns the feature models need: the one read of the orders input that rfm,
--- lifecycle, behaviour, psychographics and order_lines share.
+-- One row per accepted order on or before the as-of date, with the columns the
+-- feature models read: the one read of the orders input that rfm, lifecycle,
+-- behaviour, psychographics and order_lines share.
 with
 
 as_of as (
@@ -28,12 +28,6 @@ final as (
         -- strings
         orders.channel,
         orders.status,
-        case
-            when extract(hour from orders.ordered_at) < 6 then 'night'
-            when extract(hour from orders.ordered_at) < 12 then 'morning'
-            when extract(hour from orders.ordered_at) < 18 then 'afternoon'
-            else 'evening'
-        end as daypart,
         -- numbers
         orders.order_total,
         orders.discount_total,
