@@ -31,9 +31,10 @@ previous_dates as (
         lag(order_dates.order_date) over (
             partition by order_dates.customer_id order by order_dates.order_date
         ) as previous_order_date,
-        row_number() over (
-            partition by order_dates.customer_id order by order_dates.order_date desc
-        ) as recency_rank
+        -- The same window as lag (one sort): a customer's last date has no next one.
+        lead(order_dates.order_date) over (
+            partition by order_dates.customer_id order by order_dates.order_date
+        ) is null as is_last_order_date
     from order_dates
 ),
 
@@ -41,7 +42,7 @@ gaps as (
     select
         previous_dates.customer_id,
         previous_dates.order_date,
-        previous_dates.recency_rank,
+        previous_dates.is_last_order_date,
         {{ segmentation.days_between('previous_dates.previous_order_date', 'previous_dates.order_date') }}
             as gap_days
     from previous_dates
@@ -53,7 +54,7 @@ customer_gaps as (
         min(gaps.order_date) as first_order_date,
         max(gaps.order_date) as last_order_date,
         {{ segmentation.median('gaps.gap_days') }} as median_gap_days,
-        max(case when gaps.recency_rank = 1 then gaps.gap_days end) as last_gap_days
+        max(case when gaps.is_last_order_date then gaps.gap_days end) as last_gap_days
     from gaps
     group by gaps.customer_id
 ),
