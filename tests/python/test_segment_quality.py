@@ -33,7 +33,7 @@ def test_default_build_is_green_end_to_end(builds, name) -> None:
     assert build.not_passed == []  # nothing failed, warned or was skipped
     if name == "devices_app":  # the package's unit tests ran under the shop's own vocabulary
         assert shop.variables["segmentation__cart_event_types"] == ["basket_add"]
-        assert "technographics_break_ties_alphabetically" in build.node_seconds
+        assert "customer_events_break_ties_alphabetically" in build.node_seconds
 
 
 @pytest.mark.parametrize("name", SUBSET)
