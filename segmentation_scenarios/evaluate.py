@@ -56,9 +56,11 @@ def invoke_dbt(
     project_dir: Path = ROOT,
     callbacks: list | None = None,
     quiet: bool = False,
+    manifest=None,
 ):
     """dbt in-process (dbtRunner) on `project_dir` with its DuckDB file at `database`,
-    target and logs under `work`; returns dbt's own result object."""
+    target and logs under `work`; returns dbt's own result object. `manifest`: one that
+    dbt parsed for the same project, vars and database name, so dbt does not parse again."""
     command = [*(["--quiet"] if quiet else []), *args, "--project-dir", str(project_dir),
                "--profiles-dir", str(project_dir), "--target-path", str(work / "target"),
                "--log-path", str(work / "logs")]  # fmt: skip
@@ -68,7 +70,7 @@ def invoke_dbt(
     previous = os.environ.get("SEGMENTATION_DUCKDB_PATH")
     os.environ["SEGMENTATION_DUCKDB_PATH"] = str(database)
     try:
-        return dbtRunner(callbacks=callbacks or []).invoke(command)
+        return dbtRunner(manifest=manifest, callbacks=callbacks or []).invoke(command)
     finally:
         if previous is None:
             os.environ.pop("SEGMENTATION_DUCKDB_PATH", None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import Inputs, frame, query, run_dbt
+from conftest import copy_database, frame, query, run_dbt
 
 MARTS = "main_segmentation"
 SEGMENTS = f"{MARTS}.segmentation__customer_segments_v1"
@@ -83,6 +83,11 @@ class Build:
 def build(database: Path, work: Path, *args: str, variables: dict | None = None) -> Build:
     run = run_dbt(["build", *args], database, variables=variables, work_dir=work)
     assert run.success, run.messages()
+    return read_build(database)
+
+
+def read_build(database: Path) -> Build:
+    """What the last build of `database` published."""
     return Build(
         labels(database),
         run_time(database),
@@ -168,11 +173,19 @@ def _sorted(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(order).reset_index(drop=True)[[*order, "valid_to"]]
 
 
+def copy_of_first_build(built, work: Path) -> tuple[Path, Build]:
+    """The first build: a copy of the session's `built`, a full build of the generated
+    inputs with the default vars (what a first `dbt build` here would be)."""
+    source, run = built
+    assert run.success, run.messages()
+    database = copy_database(source, work / "build.duckdb")
+    return database, read_build(database)
+
+
 @pytest.fixture(scope="module")
-def builds(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def builds(built, tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("activation")
-    database = generated_inputs.fresh_copy(work / "activation.duckdb")
-    first = build(database, work)
+    database, first = copy_of_first_build(built, work)
     removed = change_data(database)
     second = build(database, work)
     third = build(database, work)

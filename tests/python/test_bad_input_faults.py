@@ -18,8 +18,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import frame, generated_database, query, run_dbt
-from test_activation import CHANGES, HISTORY, Build, _sorted, build, change_data, expected_history
+from conftest import frame, query, run_dbt
+from test_activation import (
+    CHANGES,
+    HISTORY,
+    Build,
+    _sorted,
+    build,
+    change_data,
+    copy_of_first_build,
+    expected_history,
+)
 
 SNAPSHOT = "main_segmentation_snapshots.segmentation__customer_labels_snapshot"
 RUNS = "main_segmentation.segmentation__clustering_runs"
@@ -49,17 +58,17 @@ class Previous:
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory: pytest.TempPathFactory) -> Previous:
+def previous(built, tmp_path_factory: pytest.TempPathFactory) -> Previous:
     base = tmp_path_factory.mktemp("faults")
-    database = generated_database(base, customers=300, seed=23)
-    first = build(database, base, *NO_TESTS)
+    database, first = copy_of_first_build(built, base)
     change_data(database)
     query(database, "checkpoint")
     return Previous(database, first)
 
 
 def _copy(previous: Previous, work: Path) -> Path:
-    return Path(shutil.copyfile(previous.database, work / "faults.duckdb"))
+    # The name of `built`'s file: builds with its vars reuse its parse (conftest.run_dbt).
+    return Path(shutil.copyfile(previous.database, work / "build.duckdb"))
 
 
 # Data tests run in the other files; these builds only need the tables.
@@ -75,6 +84,10 @@ def _partial(database: Path, work: Path, steps: list[list[str]], variables: dict
         assert run.success, run.messages()
 
 
+def _labels(database: Path) -> pd.DataFrame:
+    return frame(database, f"select label_slot, customer_id, label from {LABELS} order by all")
+
+
 def _killed_at(database: Path) -> pd.Timestamp:
     [(at,)] = query(database, f"select max(labelled_at) from {LABELS}")
     return pd.Timestamp(at)
@@ -86,7 +99,11 @@ def rerun(request, previous: Previous, tmp_path_factory: pytest.TempPathFactory)
     database = _copy(previous, work)
     _partial(database, work, KILLS[request.param], KILLED_VARS)
     killed_at = _killed_at(database) if request.param != "after the cluster model" else None
+    killed_labels = _labels(database) if killed_at is not None else None
     again = build(database, work, *NO_TESTS)
+    if killed_labels is not None:
+        # The premise of this file: the killed build's labels are not the rerun's.
+        assert not killed_labels.equals(_labels(database))
     return {"kill": request.param, "killed_at": killed_at, "again": again, "database": database}
 
 

@@ -34,15 +34,16 @@ BAD_VARS = [
 ]
 
 
-def _copy(generated_inputs: Inputs, tmp_path: Path, name: str) -> Path:
-    return generated_inputs.fresh_copy(tmp_path / f"{name}.duckdb")
+def _copy(generated_inputs: Inputs, tmp_path: Path) -> Path:
+    # One file name everywhere: builds with the same vars reuse one parse (conftest.run_dbt).
+    return generated_inputs.fresh_copy(tmp_path / "build.duckdb")
 
 
 @pytest.mark.parametrize(("name", "value", "expected"), BAD_VARS, ids=lambda v: str(v)[:40])
 def test_bad_var_stops_before_any_model_with_a_clear_message(
     generated_inputs: Inputs, tmp_path: Path, name: str, value: object, expected: str
 ) -> None:
-    database = _copy(generated_inputs, tmp_path, "vars")
+    database = _copy(generated_inputs, tmp_path)
     run = run_dbt(["run-operation", "validate_settings"], database, {name: value})
     assert not run.success
     message = run.messages()
@@ -73,7 +74,7 @@ def test_bad_var_stops_before_any_model_with_a_clear_message(
 def test_vars_that_contradict_each_other_stop_the_build(
     generated_inputs: Inputs, tmp_path: Path, variables: dict, expected: str
 ) -> None:
-    database = _copy(generated_inputs, tmp_path, "pairs")
+    database = _copy(generated_inputs, tmp_path)
     run = run_dbt(["build", "--select", "int_segmentation__as_of"], database, variables)
     assert not run.success
     assert expected in run.messages()
@@ -95,9 +96,17 @@ HOSTILE_TEXT = f"x'); {INJECTION}; --"
 
 @pytest.fixture(scope="module")
 def hostile_build(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory):
-    """A full build with valid but hostile text in vars and data."""
+    """A full build with valid but hostile text in vars and data, and every date var set.
+    One build for both: the hostile values are statuses, categories and vocabulary, which
+    no date var reads, and the date vars' values are quoted like any other."""
     work = tmp_path_factory.mktemp("hostile")
-    database = generated_inputs.fresh_copy(work / "hostile.duckdb")
+    database = _copy(generated_inputs, work)
+    latest = query(
+        database,
+        "select max(try_cast(ordered_at as date)) from segmentation_raw.orders "
+        "where try_cast(ordered_at as date) < current_date",  # not the planted future orders
+    )
+    as_of = latest[0][0].replace(day=1)
     with duckdb.connect(str(database)) as con:
         con.execute(
             "update segmentation_raw.order_items set category = ? "
@@ -114,13 +123,15 @@ def hostile_build(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFac
         "segmentation__returned_statuses": ["returned", "cancelled", "refunded", HOSTILE_TEXT],
         "segmentation__mobile_device_types": ["mobile", "tablet", "x\\'; " + INJECTION],
         "segmentation__app_platforms": ["ios_app", "android_app", 'a"b\nc -- ;'],
+        "segmentation__as_of_date": as_of.isoformat(),
+        "segmentation__future_cutoff": f"{as_of.isoformat()} 23:59:59",
     }
     run = run_dbt(["build"], database, variables, work_dir=work)
-    return work, database, run
+    return work, database, run, as_of
 
 
 def test_hostile_text_in_vars_and_data_builds(hostile_build) -> None:
-    _, database, run = hostile_build
+    _, database, run, _ = hostile_build
     assert run.success, run.messages()
     # The hostile status is kept as data, exactly as written.
     kept = query(
@@ -133,7 +144,7 @@ def test_hostile_text_in_vars_and_data_builds(hostile_build) -> None:
 
 
 def test_no_var_or_data_value_reaches_sql_unquoted(hostile_build) -> None:
-    work, _, _ = hostile_build
+    work, _, _, _ = hostile_build
     compiled = list((work / "target" / "run").rglob("*.sql"))
     compiled += list((work / "target" / "compiled").rglob("*.sql"))
     assert len(compiled) > 50
@@ -146,20 +157,9 @@ def test_no_var_or_data_value_reaches_sql_unquoted(hostile_build) -> None:
     assert seen > 0  # the hostile values did reach the SQL, as literals
 
 
-def test_as_of_and_future_cutoff_vars_build_green(generated_inputs: Inputs, tmp_path: Path) -> None:
+def test_as_of_and_future_cutoff_vars_build_green(hostile_build) -> None:
     """Every date var set at once (wave 1's as-of date returned a row per order)."""
-    database = _copy(generated_inputs, tmp_path, "dates")
-    latest = query(
-        database,
-        "select max(try_cast(ordered_at as date)) from segmentation_raw.orders "
-        "where try_cast(ordered_at as date) < current_date",  # not the planted future orders
-    )
-    as_of = latest[0][0].replace(day=1)
-    variables = {
-        "segmentation__as_of_date": as_of.isoformat(),
-        "segmentation__future_cutoff": f"{as_of.isoformat()} 23:59:59",
-    }
-    run = run_dbt(["build"], database, variables)
+    _, database, run, as_of = hostile_build
     assert run.success, run.messages()
     assert query(
         database, "select as_of_date from main_segmentation_intermediate.int_segmentation__as_of"
@@ -201,7 +201,7 @@ def test_empty_inputs_stop_with_a_clear_message(
     generated_inputs: Inputs, tmp_path: Path, case: str
 ) -> None:
     statements, cause = EMPTY_CASES[case]
-    database = _copy(generated_inputs, tmp_path, case)
+    database = _copy(generated_inputs, tmp_path)
     with duckdb.connect(str(database)) as con:
         for statement in statements:
             con.execute(statement)

@@ -69,13 +69,22 @@ SWITCHES = {
 }
 
 
-@pytest.mark.parametrize("switched_off", [*[[name] for name in SWITCHES], list(SWITCHES)])
+@pytest.mark.parametrize("switched_off", [[name] for name in SWITCHES])
 def test_build_is_green_with_optional_inputs_off(
     generated_inputs: Inputs, tmp_path: Path, switched_off: list[str]
 ) -> None:
     database = generated_inputs.fresh_copy(tmp_path / "off.duckdb")
     variables = {f"segmentation__using_{name}": False for name in switched_off}
     run = run_dbt(["build"], database, variables)
+    _check_inputs_off(database, run, switched_off)
+
+
+def test_build_is_green_with_every_optional_input_off(built_without_optional_inputs) -> None:
+    # The session's build with all four off (test_staging.py checks it too).
+    _check_inputs_off(*built_without_optional_inputs, list(SWITCHES))
+
+
+def _check_inputs_off(database: Path, run, switched_off: list[str]) -> None:
     assert run.success, run.messages()
     assert run.warnings == []
     [(rows,)] = query(database, f"select count(*) from {FEATURES}")
