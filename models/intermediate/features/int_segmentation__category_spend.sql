@@ -9,7 +9,7 @@ order_lines as (
     select
         order_lines.customer_id,
         order_lines.category,
-        cast(order_lines.quantity * order_lines.unit_price as {{ segmentation.type_money() }}) as line_value
+        {{ segmentation.money_product('order_lines.quantity', 'order_lines.unit_price') }} as line_value
     from {{ ref('int_segmentation__order_lines') }} as order_lines
 ),
 

@@ -48,15 +48,39 @@ gaps as (
     from previous_dates
 ),
 
-customer_gaps as (
+-- The median gap from ranks (the middle gap, or the mean of the two middle
+-- ones: what median() gives). A holistic median() over a million small
+-- groups keeps a buffer per group: at 1M customers it took 49 s of the
+-- model's 56 s and spilled 13 GB; two ranks over the same rows take seconds.
+ranked_gaps as (
     select
         gaps.customer_id,
-        min(gaps.order_date) as first_order_date,
-        max(gaps.order_date) as last_order_date,
-        {{ segmentation.median('gaps.gap_days') }} as median_gap_days,
-        max(case when gaps.is_last_order_date then gaps.gap_days end) as last_gap_days
+        gaps.order_date,
+        gaps.is_last_order_date,
+        gaps.gap_days,
+        row_number() over (
+            partition by gaps.customer_id order by gaps.gap_days nulls last
+        ) as gap_rank,
+        -- The middle ranks of the customer's gaps (equal for an odd count).
+        floor((count(gaps.gap_days) over (partition by gaps.customer_id) + 1) / 2.0) as lower_middle_rank,
+        floor((count(gaps.gap_days) over (partition by gaps.customer_id) + 2) / 2.0) as upper_middle_rank
     from gaps
-    group by gaps.customer_id
+),
+
+customer_gaps as (
+    select
+        ranked_gaps.customer_id,
+        min(ranked_gaps.order_date) as first_order_date,
+        max(ranked_gaps.order_date) as last_order_date,
+        avg(
+            case
+                when ranked_gaps.gap_rank in (ranked_gaps.lower_middle_rank, ranked_gaps.upper_middle_rank)
+                    then ranked_gaps.gap_days
+            end
+        ) as median_gap_days,
+        max(case when ranked_gaps.is_last_order_date then ranked_gaps.gap_days end) as last_gap_days
+    from ranked_gaps
+    group by ranked_gaps.customer_id
 ),
 
 measured as (
