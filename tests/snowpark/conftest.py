@@ -27,7 +27,7 @@ from snowflake.snowpark.mock import ColumnEmulator, ColumnType, patch
 from snowflake.snowpark.mock import _connection as _mock_connection
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_FILE = ROOT / "python_models" / "segmentation__cluster_model.py"
+MODEL_FILE = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
 FIXTURE_FILES = ("features", "cluster_model", "assignments", "customer_md5")
 FEATURES_TABLE = "SEGMENTATION__CUSTOMER_FEATURES"
 
@@ -152,8 +152,8 @@ def _render(value: object) -> object:
 
 @pytest.fixture(scope="session")
 def model_config() -> dict:
-    """The model's config from python_models/_python_models.yml, rendered."""
-    document = yaml.safe_load((ROOT / "python_models" / "_python_models.yml").read_text())
+    """The model's config from models/segments/_segments__models.yml, rendered."""
+    document = yaml.safe_load((ROOT / "models" / "segments" / "_segments__models.yml").read_text())
     [node] = [m for m in document["models"] if m["name"] == "segmentation__cluster_model"]
     return {key: _render(value) for key, value in node["config"].items()}
 
