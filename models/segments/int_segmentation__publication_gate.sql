@@ -12,4 +12,17 @@ quality_gates as (
     select * from {{ ref('int_segmentation__quality_gates') }}
 )
 
-select * from quality_gates
+select
+    gate_check_id,
+    gate_name,
+    segment_id,
+    fit_id,
+    segment_name,
+    k_selection,
+    bound_var,
+    message,
+    observed_value,
+    bound_value,
+    is_passed,
+    checked_at
+from quality_gates

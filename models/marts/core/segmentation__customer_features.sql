@@ -7,4 +7,7 @@ customer_features as (
     select * from {{ ref('int_segmentation__customer_features') }}
 )
 
-select * from customer_features
+-- The contract's columns in its order (the yml), so a column added upstream stays out.
+select
+    {{ model.columns.keys() | join(',\n    ') }}
+from customer_features

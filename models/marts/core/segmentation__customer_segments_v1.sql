@@ -10,4 +10,7 @@ customer_segments as (
     select * from {{ ref('int_segmentation__customer_segments') }}
 )
 
-select * from customer_segments
+-- The contract's columns in its order (the yml), so a column added upstream stays out.
+select
+    {{ model.columns.keys() | join(',\n    ') }}
+from customer_segments

@@ -8,4 +8,7 @@ segment_profiles as (
     select * from {{ ref('int_segmentation__segment_profiles') }}
 )
 
-select * from segment_profiles
+-- The contract's columns in its order (the yml), so a column added upstream stays out.
+select
+    {{ model.columns.keys() | join(',\n    ') }}
+from segment_profiles
