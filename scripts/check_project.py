@@ -16,6 +16,12 @@ model: one row per raw input row, exact copies included) says why in
 must pin (in `overrides: vars:`) each var that its model or the model's macros
 read, so that a user's settings can never make the package's own tests fail;
 `using_*` switches are exempt: a test whose input is off is disabled with it.
+Layering (docs/decisions/0020): every model sits in a layer folder of models/,
+in the order data flows (staging, features, segments, activation, marts; the
+labels snapshot belongs to activation); a model refs only its own layer and the
+layers before it; no model outside the marts refs a mart (public, or under
+marts/); and the Python model is read only by the SQL of its own layer and by
+marts. Each offending edge is named.
 """
 
 from __future__ import annotations
@@ -28,7 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE = "segmentation"
-PRIVATE_LAYERS = ("staging", "intermediate")
+# models/<layer>/ in the order data flows; a layer reads only itself and the layers before it.
+LAYERS = ("staging", "features", "segments", "activation", "marts")
+PRIVATE_LAYERS = ("staging", "features", "segments", "activation")
+MART_LAYER = "marts"
+# Snapshots live in snapshot-paths, outside models/; the labels snapshot is activation's.
+SNAPSHOT_LAYER = "activation"
 # setting('segmentation__x'), var('segmentation__x') and config_relation('segmentation__x', ...).
 VAR_READ = re.compile(r"""(?:setting|var|config_relation)\(\s*['"](segmentation__\w+)['"]""")
 # A var read directly in SQL code, not through the validating setting() macro.
@@ -154,7 +165,62 @@ def check(manifest: dict, catalog: dict) -> Report:
                     report.add(f"{label}: public model exposes PII column {name} untagged")
     check_unit_test_vars(manifest, report)
     check_vars_read_through_setting(manifest, report)
+    check_layering(manifest, report)
     return report
+
+
+def _layer(node: dict) -> str:
+    if node["resource_type"] == "snapshot":
+        return SNAPSHOT_LAYER
+    return node["fqn"][1] if len(node["fqn"]) > 2 else ""
+
+
+def _is_mart(node: dict) -> bool:
+    return node["resource_type"] == "model" and (
+        _layer(node) == MART_LAYER or node.get("access") == "public"
+    )
+
+
+def check_layering(manifest: dict, report: Report) -> None:
+    """Data flows one way through the layer folders; only marts read marts."""
+    nodes = {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node.get("package_name") == PACKAGE and node["resource_type"] in {"model", "snapshot"}
+    }
+    for node in sorted(nodes.values(), key=lambda n: n["unique_id"]):
+        label = f"{node['resource_type']} {node['name']}"
+        layer = _layer(node)
+        if layer not in LAYERS:
+            report.add(
+                f"layering: {label} is not in a layer folder of models/ ({', '.join(LAYERS)})"
+            )
+            continue
+        for upstream_id in sorted(set(node.get("depends_on", {}).get("nodes", []))):
+            upstream = nodes.get(upstream_id)
+            if upstream is None:
+                continue
+            edge = f"{node['name']} -> {upstream['name']}"
+            upstream_layer = _layer(upstream)
+            if layer != MART_LAYER and _is_mart(upstream):
+                report.add(
+                    f"layering: {label} ({layer}) refs the mart {upstream['name']} ({edge}); "
+                    "only marts read marts: read the intermediate model the mart selects from"
+                )
+            elif upstream_layer in LAYERS and LAYERS.index(upstream_layer) > LAYERS.index(layer):
+                report.add(
+                    f"layering: {label} ({layer}) refs {upstream['name']} of the later layer "
+                    f"{upstream_layer} ({edge}); a layer reads only itself and the layers before it"
+                )
+            elif (
+                upstream.get("language") == "python"
+                and upstream_layer in LAYERS
+                and layer not in (upstream_layer, MART_LAYER)
+            ):
+                report.add(
+                    f"layering: {label} ({layer}) refs the Python model {upstream['name']} "
+                    f"({edge}); only its own layer ({upstream_layer}) and marts read it"
+                )
 
 
 def check_vars_read_through_setting(manifest: dict, report: Report) -> None:

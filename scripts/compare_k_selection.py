@@ -49,7 +49,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench_quality")
     args = parser.parse_args()
-    model = load_module(ROOT / "python_models" / "segmentation__cluster_model.py", "cluster_model")
+    model = load_module(
+        ROOT / "models" / "segments" / "segmentation__cluster_model.py", "cluster_model"
+    )
     rows = []
     for folder in sorted(p for p in args.work.iterdir() if (p / "shop.duckdb").exists()):
         features = frame(folder / "shop.duckdb", f"select * from {FEATURES} where order_count >= 1")

@@ -218,8 +218,8 @@ def supervised_ceiling(features: pd.DataFrame, planted: pd.Series, seed: int = 0
 
 @cache
 def _cluster_model():
-    """python_models/segmentation__cluster_model.py as a module, loaded once."""
-    path = ROOT / "python_models" / "segmentation__cluster_model.py"
+    """models/segments/segmentation__cluster_model.py as a module, loaded once."""
+    path = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
     loader = importlib.util.spec_from_file_location("cluster_model_for_ceiling", path)
     module = importlib.util.module_from_spec(loader)
     loader.loader.exec_module(module)

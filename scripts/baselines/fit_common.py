@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_FILE = ROOT / "python_models" / "segmentation__cluster_model.py"
+MODEL_FILE = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
 # Means the benchmark compares between contenders (a fast baseline must not do less).
 SUMMARY_FEATURES = (
     "order_count", "average_order_value", "recency_days", "days_since_first_order",
@@ -26,7 +26,7 @@ SUMMARY_FEATURES = (
 
 @cache
 def cluster_model() -> ModuleType:
-    """python_models/segmentation__cluster_model.py as a module."""
+    """models/segments/segmentation__cluster_model.py as a module."""
     spec = importlib.util.spec_from_file_location("segmentation_cluster_model", MODEL_FILE)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

@@ -29,7 +29,9 @@ CAUTIOUS = ["--indirect-selection", "cautious"]
 
 
 def load_model_module():
-    return load_module(ROOT / "python_models" / "segmentation__cluster_model.py", "cluster_model")
+    return load_module(
+        ROOT / "models" / "segments" / "segmentation__cluster_model.py", "cluster_model"
+    )
 
 
 @dataclass

@@ -10,7 +10,7 @@ import yaml
 from conftest import ROOT
 from packaging.requirements import Requirement
 
-MODEL = ROOT / "python_models" / "segmentation__cluster_model.py"
+MODEL = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
 
 
 def package_version() -> str:

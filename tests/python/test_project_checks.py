@@ -106,7 +106,7 @@ def test_a_public_intermediate_and_an_unenforced_contract_fail(artifacts) -> Non
     manifest, catalog = copy.deepcopy(artifacts)
     _node(manifest, "int_segmentation__rfm")["access"] = "public"
     problems = _checker()(manifest, catalog).problems
-    assert "model int_segmentation__rfm: intermediate models must not be public" in problems
+    assert "model int_segmentation__rfm: features models must not be public" in problems
     assert "model int_segmentation__rfm: public but its contract is not enforced" in problems
 
 
@@ -140,6 +140,72 @@ def test_a_var_read_around_setting_fails(artifacts) -> None:
     problems = _checker()(manifest, catalog).problems
     assert problems == [
         "int_segmentation__lifecycle: reads a var with var(); use segmentation.setting()"
+    ]
+
+
+def _plant_ref(manifest: dict, reader: str, upstream: str) -> None:
+    """Add the edge reader -> upstream to the manifest, as a ref() in reader would."""
+    _node(manifest, reader)["depends_on"]["nodes"].append(_node(manifest, upstream)["unique_id"])
+
+
+def test_the_layering_holds(artifacts) -> None:
+    manifest, _ = artifacts
+    module = load_module(ROOT / "scripts" / "check_project.py", "check_project")
+    report = module.Report()
+    module.check_layering(manifest, report)
+    assert report.problems == []
+    layers = {
+        node["fqn"][1]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["package_name"] == "segmentation"
+    }
+    assert layers == {"staging", "features", "segments", "activation", "marts"}
+
+
+def test_an_intermediate_model_that_refs_a_mart_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    # What int_segmentation__customer_labels did before decision 0020.
+    _plant_ref(manifest, "int_segmentation__customer_labels", "segmentation__customer_segments")
+    problems = _checker()(manifest, catalog).problems
+    assert problems == [
+        "layering: model int_segmentation__customer_labels (activation) refs the mart "
+        "segmentation__customer_segments (int_segmentation__customer_labels -> "
+        "segmentation__customer_segments); only marts read marts: read the intermediate "
+        "model the mart selects from"
+    ]
+
+
+def test_the_python_model_reading_a_mart_or_read_across_layers_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    _plant_ref(manifest, "segmentation__cluster_model", "segmentation__customer_features")
+    _plant_ref(manifest, "int_segmentation__audience_catalog", "segmentation__cluster_model")
+    _plant_ref(manifest, "stg_segmentation__orders", "int_segmentation__as_of")
+    problems = _checker()(manifest, catalog).problems
+    assert problems == [
+        "layering: model int_segmentation__audience_catalog (activation) refs the Python model "
+        "segmentation__cluster_model (int_segmentation__audience_catalog -> "
+        "segmentation__cluster_model); only its own layer (segments) and marts read it",
+        "layering: model segmentation__cluster_model (segments) refs the mart "
+        "segmentation__customer_features (segmentation__cluster_model -> "
+        "segmentation__customer_features); only marts read marts: read the intermediate "
+        "model the mart selects from",
+        "layering: model stg_segmentation__orders (staging) refs int_segmentation__as_of of the "
+        "later layer features (stg_segmentation__orders -> int_segmentation__as_of); a layer "
+        "reads only itself and the layers before it",
+    ]
+
+
+def test_a_model_outside_the_layer_folders_fails(artifacts) -> None:
+    manifest, catalog = copy.deepcopy(artifacts)
+    # Where the cluster model lived before decision 0020 (python_models/).
+    _node(manifest, "segmentation__cluster_model")["fqn"] = [
+        "segmentation",
+        "segmentation__cluster_model",
+    ]
+    problems = _checker()(manifest, catalog).problems
+    assert problems == [
+        "layering: model segmentation__cluster_model is not in a layer folder of models/ "
+        "(staging, features, segments, activation, marts)"
     ]
 
 

@@ -27,9 +27,9 @@ from snowflake.snowpark.mock import ColumnEmulator, ColumnType, patch
 from snowflake.snowpark.mock import _connection as _mock_connection
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL_FILE = ROOT / "python_models" / "segmentation__cluster_model.py"
+MODEL_FILE = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
 FIXTURE_FILES = ("features", "cluster_model", "assignments", "customer_md5")
-FEATURES_TABLE = "SEGMENTATION__CUSTOMER_FEATURES"
+FEATURES_TABLE = "INT_SEGMENTATION__CUSTOMER_FEATURES"  # what the model refs
 
 
 # Local testing implements no MD5 (NotImplementedError); Snowflake's MD5 is the
@@ -120,9 +120,9 @@ def _snowpark_type(arrow_type: pa.DataType) -> T.DataType:
 
 
 def save_features(session: Session, parquet: Path) -> str:
-    """segmentation__customer_features as a Snowpark table, with the DuckDB column
-    types (BIGINT as NUMBER, DECIMAL, DATE, BOOLEAN) and upper-case names, as
-    dbt-snowflake would have built it."""
+    """int_segmentation__customer_features (the rows of the features mart) as a
+    Snowpark table, with the DuckDB column types (BIGINT as NUMBER, DECIMAL, DATE,
+    BOOLEAN) and upper-case names, as dbt-snowflake would have built it."""
     table = pq.read_table(parquet)
     schema = T.StructType(
         [T.StructField(f.name.upper(), _snowpark_type(f.type)) for f in table.schema]
@@ -152,8 +152,8 @@ def _render(value: object) -> object:
 
 @pytest.fixture(scope="session")
 def model_config() -> dict:
-    """The model's config from python_models/_python_models.yml, rendered."""
-    document = yaml.safe_load((ROOT / "python_models" / "_python_models.yml").read_text())
+    """The model's config from models/segments/_segments__models.yml, rendered."""
+    document = yaml.safe_load((ROOT / "models" / "segments" / "_segments__models.yml").read_text())
     [node] = [m for m in document["models"] if m["name"] == "segmentation__cluster_model"]
     return {key: _render(value) for key, value in node["config"].items()}
 

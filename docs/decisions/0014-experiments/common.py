@@ -19,7 +19,7 @@ def model():
     global _model
     if _model is None:
         from conftest import load_module
-        _model = load_module(ROOT / "python_models" / "segmentation__cluster_model.py", "cluster_model")
+        _model = load_module(ROOT / "models" / "segments" / "segmentation__cluster_model.py", "cluster_model")
     return _model
 
 def load(shop):

@@ -6,7 +6,7 @@
 with
 
 segments as (
-    select * from {{ ref('segmentation__customer_segments') }}
+    select * from {{ ref('int_segmentation__customer_segments') }}
 ),
 
 custom_audiences as (

@@ -272,7 +272,7 @@ def _raw_column(frame: pd.DataFrame, feature: dict) -> np.ndarray:
     if column not in frame.columns:
         raise ValueError(
             f"segmentation: cluster feature {column!r} is not a column of "
-            "segmentation__customer_features; fix cluster_features in the model config"
+            "int_segmentation__customer_features; fix cluster_features in the model config"
         )
     values = frame[column]
     kind = feature.get("transform", "identity")
@@ -596,7 +596,7 @@ def model(dbt, session):
             "cluster_min_customers": dbt.config.get("cluster_min_customers"),
         }
     )
-    features = dbt.ref("segmentation__customer_features")
+    features = dbt.ref("int_segmentation__customer_features")
     sample, eligible = eligible_sample(
         features, settings["cluster_eligible_min_orders"], settings["cluster_max_fit_rows"]
     )

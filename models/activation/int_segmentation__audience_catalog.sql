@@ -32,7 +32,7 @@ segment_profiles as (
         segment_id,
         segment_name as profile_name,
         segment_description as profile_description
-    from {{ ref('segmentation__segment_profiles') }}
+    from {{ ref('int_segmentation__segment_profiles') }}
 ),
 
 built_in as (

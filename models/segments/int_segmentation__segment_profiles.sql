@@ -6,7 +6,7 @@
 {%- set features = segmentation.profile_features() %}
 
 -- Published only when the quality gates pass (docs/decisions/0013).
--- depends_on: {{ ref('segmentation__quality_gates') }}
+-- depends_on: {{ ref('int_segmentation__publication_gate') }}
 
 with
 

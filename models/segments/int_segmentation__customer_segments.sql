@@ -1,7 +1,7 @@
 -- One row per accepted customer with every segment label: the cluster segment
 -- and its name, the RFM cell and segment, the lifecycle stage and a value
--- tier. The table dashboards filter on and reverse-ETL tools sync, so its
--- columns only change with a new version (docs/decisions/0009).
+-- tier. Published as segmentation__customer_segments (version 1), the table
+-- dashboards filter on and reverse-ETL tools sync.
 {%- set top_share = segmentation.setting('segmentation__value_tier_top_share') %}
 {%- set bottom_share = segmentation.setting('segmentation__value_tier_bottom_share') %}
 {%- if not (0 < top_share and 0 < bottom_share and top_share + bottom_share <= 1) %}
@@ -12,12 +12,12 @@
 {%- endif %}
 
 -- Published only when the quality gates pass (docs/decisions/0013).
--- depends_on: {{ ref('segmentation__quality_gates') }}
+-- depends_on: {{ ref('int_segmentation__publication_gate') }}
 
 with
 
 features as (
-    select * from {{ ref('segmentation__customer_features') }}
+    select * from {{ ref('int_segmentation__customer_features') }}
 ),
 
 assignments as (
@@ -25,7 +25,7 @@ assignments as (
 ),
 
 profiles as (
-    select * from {{ ref('segmentation__segment_profiles') }}
+    select * from {{ ref('int_segmentation__segment_profiles') }}
 ),
 
 -- Share of buying customers who spent at least as much: ties share a tier.

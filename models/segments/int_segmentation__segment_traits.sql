@@ -24,7 +24,7 @@
 with
 
 features as (
-    select * from {{ ref('segmentation__customer_features') }}
+    select * from {{ ref('int_segmentation__customer_features') }}
 ),
 
 assignments as (

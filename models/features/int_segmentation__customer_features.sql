@@ -1,5 +1,7 @@
 -- One row per accepted customer, prospects included: every feature family
--- joined on customer_id, each column cast to its contract type.
+-- joined on customer_id, each column cast to the type of the public contract
+-- (segmentation__customer_features selects it as it is). The cluster model,
+-- the segment models and the audiences read this table, never the mart.
 with
 
 customers as (

@@ -1,6 +1,8 @@
--- One row per quality gate and segment of the build's fit. Its test
--- (quality_gates_pass) stops publishing when a gate fails: the segment marts
--- and everything after them keep the last good build (docs/decisions/0013).
+-- One row per quality gate and segment of the build's fit, always rebuilt so it
+-- shows this build's verdict. The same rows' test (quality_gates_pass, on
+-- int_segmentation__publication_gate) stops publishing when a gate fails: the
+-- segment marts and everything after them keep the last good build
+-- (docs/decisions/0013).
 
 with
 

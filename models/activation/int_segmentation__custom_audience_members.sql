@@ -1,8 +1,8 @@
 -- One row per customer and user-defined audience the customer belongs to,
 -- from the rules of the audience definitions seed (audience_conditions macro).
 {%- set definitions = segmentation.audience_definitions_relation() %}
-{%- set features_relation = ref('segmentation__customer_features') %}
-{%- set segments_relation = ref('segmentation__customer_segments') %}
+{%- set features_relation = ref('int_segmentation__customer_features') %}
+{%- set segments_relation = ref('int_segmentation__customer_segments') %}
 {%- set segment_columns = ['segment_id', 'segment_name', 'value_tier', 'is_eligible'] %}
 {%- set columns = [] %}
 {%- if execute %}
