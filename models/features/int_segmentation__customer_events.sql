@@ -1,14 +1,14 @@
 {{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- One row per customer with an accepted event on or before the as-of date: the
 -- browsing features of int_segmentation__behaviour and the device features of
--- int_segmentation__technographics, from one read of the events input. The
+-- int_segmentation__technographics, from int_segmentation__events_as_of. The
 -- events are rolled up once to one row per customer, session and device (type,
 -- OS, browser, platform) with their count and whether they bought or added to the
 -- cart; the session features come from that rollup, the device features from it
--- summed per customer and device. A session is a session_id, or the customer's
--- day when it is null. Most frequent values break ties by the smaller value.
+-- summed per customer and device. Sessions are staging's session_key (a
+-- session_id, or the customer's day when it is null). Most frequent values
+-- break ties by the smaller value.
 {%- set double = segmentation.type_double() %}
-{%- set text = dbt.type_string() %}
 {%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
 {%- set cart_types = segmentation.quoted_list(segmentation.setting('segmentation__cart_event_types')) %}
 {%- set mobile_device_types = segmentation.quoted_list(segmentation.setting('segmentation__mobile_device_types')) %}
@@ -16,25 +16,16 @@
 
 with
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 events as (
     select
-        stg_events.customer_id,
-        coalesce(
-            stg_events.session_id,
-            stg_events.customer_id || ':' || cast(cast(stg_events.occurred_at as date) as {{ text }})
-        ) as session_key,
-        stg_events.event_type,
-        stg_events.device_type,
-        stg_events.os,
-        stg_events.browser,
-        stg_events.platform
-    from {{ ref('stg_segmentation__events') }} as stg_events
-    cross join as_of
-    where cast(stg_events.occurred_at as date) <= as_of.as_of_date
+        events_as_of.customer_id,
+        events_as_of.session_key,
+        events_as_of.event_type,
+        events_as_of.device_type,
+        events_as_of.os,
+        events_as_of.browser,
+        events_as_of.platform
+    from {{ ref('int_segmentation__events_as_of') }} as events_as_of
 ),
 
 session_devices as (

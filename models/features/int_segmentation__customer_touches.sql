@@ -1,24 +1,18 @@
 {{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
 -- One row per customer sent a marketing message on or before the as-of date:
--- the campaign response features of int_segmentation__behaviour, from one read
--- of the marketing_touches input.
+-- the campaign response features of int_segmentation__behaviour, from
+-- int_segmentation__touches_as_of.
 {%- set double = segmentation.type_double() %}
 
 with
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 touches as (
     select
-        stg_touches.customer_id,
-        stg_touches.opened_at,
-        stg_touches.clicked_at,
-        stg_touches.converted_at
-    from {{ ref('stg_segmentation__marketing_touches') }} as stg_touches
-    cross join as_of
-    where cast(stg_touches.sent_at as date) <= as_of.as_of_date
+        touches_as_of.customer_id,
+        touches_as_of.opened_at,
+        touches_as_of.clicked_at,
+        touches_as_of.converted_at
+    from {{ ref('int_segmentation__touches_as_of') }} as touches_as_of
 ),
 
 final as (

@@ -1,5 +1,9 @@
 {{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- One row per accepted event (exact duplicates removed). Events have no id.
+-- The session key is written here once: the event's session_id, or its
+-- customer and (UTC) day when the input gives none.
+{%- set text = dbt.type_string() %}
+
 with
 
 validated as (
@@ -12,6 +16,10 @@ final as (
         -- ids
         customer_id,
         session_id,
+        coalesce(
+            session_id,
+            customer_id || ':' || cast(cast(occurred_at as date) as {{ text }})
+        ) as session_key,
         -- strings
         event_type,
         device_type,
