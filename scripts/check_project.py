@@ -46,8 +46,9 @@ VAR_READ = re.compile(r"""(?:setting|var|config_relation)\(\s*['"](segmentation_
 RAW_VAR = re.compile(r"""(?<![\w.])var\(""")
 SETTING_MACROS = {"setting", "validate_settings"}
 # Vars that only say where an input lives (a unit test replaces the input), and
-# input switches: a test whose input is switched off is disabled with it.
-LOCATOR_VAR = re.compile(r"segmentation__(source_\w+|\w+_identifier|\w+_relation|using_\w+)$")
+# input switches: a test whose input is switched off is disabled with it
+# (`segmentation__using_` alone is is_input_enabled's `'segmentation__using_' ~ input`).
+LOCATOR_VAR = re.compile(r"segmentation__(source_\w+|\w+_identifier|\w+_relation|using_\w*)$")
 
 
 @dataclass

@@ -2,11 +2,8 @@
 -- browsing (events) and campaign response (marketing_touches), measured up to
 -- the as-of date. Reads the inputs as reduced once for every feature model:
 -- int_segmentation__orders_as_of, __order_lines, __category_spend,
--- __customer_events and __customer_touches. Features of a switched-off input
--- are null.
-{%- set using_items = segmentation.setting('segmentation__using_order_items') %}
-{%- set using_events = segmentation.setting('segmentation__using_events') %}
-{%- set using_touches = segmentation.setting('segmentation__using_marketing_touches') %}
+-- __customer_events and __customer_touches; those of a switched-off input are
+-- empty, so its features are null (counts too: unknown, not 0).
 {%- set returned_statuses = segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) %}
 {%- set double = segmentation.type_double() %}
 
@@ -111,7 +108,6 @@ preferred_daypart as (
     {{ segmentation.most_frequent('orders', 'daypart') }}
 ),
 
-{% if using_items -%}
 order_baskets as (
     select
         order_items.customer_id,
@@ -148,31 +144,7 @@ category_stats as (
 favourite_category as (
     {{ segmentation.most_frequent('category_spend', 'category', 'category_value') }}
 ),
-{%- else -%}
-basket_stats as (
-    select
-        customer_id,
-        cast(null as {{ double }}) as average_basket_size
-    from customers
-),
 
-category_stats as (
-    select
-        customer_id,
-        cast(null as {{ dbt.type_int() }}) as distinct_categories
-    from customers
-),
-
-favourite_category as (
-    select
-        customer_id,
-        cast(null as {{ dbt.type_string() }}) as value,
-        cast(null as {{ double }}) as value_share
-    from customers
-),
-{%- endif %}
-
-{% if using_events -%}
 customer_events as (
     select
         customer_events.customer_id,
@@ -182,19 +154,7 @@ customer_events as (
         customer_events.cart_abandonment_rate
     from {{ ref('int_segmentation__customer_events') }} as customer_events
 ),
-{%- else -%}
-customer_events as (
-    select
-        customer_id,
-        cast(null as {{ dbt.type_int() }}) as event_count,
-        cast(null as {{ dbt.type_int() }}) as session_count,
-        cast(null as {{ double }}) as browse_to_buy_conversion,
-        cast(null as {{ double }}) as cart_abandonment_rate
-    from customers
-),
-{%- endif %}
 
-{% if using_touches -%}
 touch_stats as (
     select
         customer_touches.customer_id,
@@ -204,17 +164,6 @@ touch_stats as (
         customer_touches.campaign_conversion_rate
     from {{ ref('int_segmentation__customer_touches') }} as customer_touches
 ),
-{%- else -%}
-touch_stats as (
-    select
-        customer_id,
-        cast(null as {{ dbt.type_int() }}) as touches_received,
-        cast(null as {{ double }}) as open_rate,
-        cast(null as {{ double }}) as click_rate,
-        cast(null as {{ double }}) as campaign_conversion_rate
-    from customers
-),
-{%- endif %}
 
 final as (
     select
@@ -242,25 +191,13 @@ final as (
         cast(basket_stats.average_basket_size as {{ double }}) as average_basket_size,
         cast(order_stats.weekend_order_share as {{ double }}) as weekend_order_share,
         preferred_daypart.value_share as preferred_order_daypart_share,
-        {% if using_events -%}
-        coalesce(customer_events.session_count, 0)
-        {%- else -%}
-            customer_events.session_count
-        {%- endif %} as session_count,
-        {% if using_events -%}
-        coalesce(customer_events.event_count, 0)
-        {%- else -%}
-            customer_events.event_count
-        {%- endif %} as event_count,
+        {{ segmentation.count_feature('customer_events.session_count', 'events') }} as session_count,
+        {{ segmentation.count_feature('customer_events.event_count', 'events') }} as event_count,
         {{ segmentation.safe_divide('customer_events.session_count', 'order_stats.order_count') }}
             as sessions_per_order,
         customer_events.browse_to_buy_conversion,
         customer_events.cart_abandonment_rate,
-        {% if using_touches -%}
-        coalesce(touch_stats.touches_received, 0)
-        {%- else -%}
-            touch_stats.touches_received
-        {%- endif %} as touches_received,
+        {{ segmentation.count_feature('touch_stats.touches_received', 'marketing_touches') }} as touches_received,
         cast(touch_stats.open_rate as {{ double }}) as open_rate,
         cast(touch_stats.click_rate as {{ double }}) as click_rate,
         cast(touch_stats.campaign_conversion_rate as {{ double }}) as campaign_conversion_rate

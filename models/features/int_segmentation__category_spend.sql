@@ -1,4 +1,3 @@
-{{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- One row per customer and category bought up to the as-of date: the customer's
 -- spend in the category (quantity x unit_price of each order line, as money,
 -- summed), for the category features of int_segmentation__behaviour and the

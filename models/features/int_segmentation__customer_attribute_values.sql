@@ -2,18 +2,15 @@
 -- the customer's order-line spend) and per customer and declared attribute (its
 -- value): the psychographic pivots in long form, with the exact text and the
 -- column it pivots to in int_segmentation__psychographics (null when the var
--- lists leave it out). A switched-off input contributes no rows.
-{%- set using_items = segmentation.setting('segmentation__using_order_items') %}
-{%- set using_attributes = segmentation.setting('segmentation__using_customer_attributes') %}
+-- lists leave it out). A switched-off input's models are empty, so it
+-- contributes no rows.
 {%- set pivots = segmentation.psychographic_pivots('category_affinity')
     + segmentation.psychographic_pivots('declared_attribute') %}
-{%- set parts = (['category_affinity'] if using_items else []) + (['declared_attribute'] if using_attributes else []) %}
 {%- set double = segmentation.type_double() %}
 {%- set text = dbt.type_string() %}
 
 with
 
-{% if using_items -%}
 category_spend as (
     select
         category_spend.customer_id,
@@ -35,8 +32,6 @@ category_affinity as (
     from category_spend
 ),
 
-{% endif -%}
-{% if using_attributes -%}
 declared_attribute as (
     select
         stg_attributes.customer_id,
@@ -47,7 +42,6 @@ declared_attribute as (
     from {{ ref('stg_segmentation__customer_attributes') }} as stg_attributes
 ),
 
-{% endif -%}
 pivot_columns as (
     {%- for pivot in pivots %}
     select
@@ -64,23 +58,21 @@ pivot_columns as (
 ),
 
 attribute_values as (
-    {%- for part in parts %}
     select
-        customer_id,
-        attribute_kind,
-        attribute_name,
-        spend_share,
-        declared_value
-    from {{ part }}
+        category_affinity.customer_id,
+        category_affinity.attribute_kind,
+        category_affinity.attribute_name,
+        category_affinity.spend_share,
+        category_affinity.declared_value
+    from category_affinity
     union all
-    {%- endfor %}
     select
-        cast(null as {{ text }}) as customer_id,
-        cast(null as {{ text }}) as attribute_kind,
-        cast(null as {{ text }}) as attribute_name,
-        cast(null as {{ double }}) as spend_share,
-        cast(null as {{ text }}) as declared_value
-    where 1 = 0
+        declared_attribute.customer_id,
+        declared_attribute.attribute_kind,
+        declared_attribute.attribute_name,
+        declared_attribute.spend_share,
+        declared_attribute.declared_value
+    from declared_attribute
 ),
 
 final as (

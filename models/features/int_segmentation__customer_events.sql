@@ -1,4 +1,3 @@
-{{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- One row per customer with an accepted event on or before the as-of date: the
 -- browsing features of int_segmentation__behaviour and the device features of
 -- int_segmentation__technographics, from int_segmentation__events_as_of. The

@@ -1,4 +1,3 @@
-{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
 -- One row per customer sent a marketing message on or before the as-of date:
 -- the campaign response features of int_segmentation__behaviour, from
 -- int_segmentation__touches_as_of.

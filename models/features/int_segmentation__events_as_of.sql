@@ -1,4 +1,4 @@
-{{ config(enabled=segmentation.setting('segmentation__using_events'), materialized='view') }}
+{{ config(materialized='view') }}
 -- One row per accepted event on or before the as-of date, with the columns the
 -- feature models read: the one read of the events input that customer_events
 -- shares. A view, not a table: it is a filter over stg_segmentation__events,

@@ -1,4 +1,3 @@
-{{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
 -- One row per accepted order line of an order on or before the as-of date, with
 -- its order's customer: for behaviour, psychographics and category_spend. Staging
 -- already carries each line's customer and order time (from the join that checks

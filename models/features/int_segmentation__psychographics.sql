@@ -3,10 +3,8 @@
 -- preference, discount sensitivity, and declared attributes pivoted from
 -- customer_attributes. The pivots read their long form,
 -- int_segmentation__customer_attribute_values, and take its column names
--- (psychographic_pivots, docs/decisions/0016). Features of a switched-off
--- input are null or absent.
-{%- set using_items = segmentation.setting('segmentation__using_order_items') %}
-{%- set double = segmentation.type_double() %}
+-- (psychographic_pivots, docs/decisions/0016). A switched-off input's
+-- models are empty: its features are null, its pivot columns absent.
 {%- set categories = segmentation.psychographic_pivots('category_affinity') %}
 {%- set attributes = segmentation.psychographic_pivots('declared_attribute') %}
 
@@ -24,7 +22,6 @@ orders as (
     from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
 ),
 
-{% if using_items -%}
 category_prices as (
     select
         order_items.category,
@@ -64,16 +61,6 @@ price_tiers as (
     from priced_items
     group by priced_items.customer_id
 ),
-{%- else -%}
-price_tiers as (
-    select
-        customer_id,
-        cast(null as {{ double }}) as premium_item_share,
-        cast(null as {{ double }}) as value_item_share,
-        cast(null as {{ double }}) as average_price_index
-    from customers
-),
-{%- endif %}
 
 discounts as (
     select

@@ -1,16 +1,14 @@
 -- One row per accepted customer: devices and platforms from events up to the
 -- as-of date, computed in int_segmentation__customer_events. Most frequent
--- values break ties by the smaller value. Null without events; all null when
--- the events input is switched off.
-{%- set double = segmentation.type_double() %}
-
+-- values break ties by the smaller value. Null without events, so all null
+-- when the events input is switched off (int_segmentation__customer_events is
+-- then empty).
 with
 
 customers as (
     select customer_id from {{ ref('stg_segmentation__customers') }}
 ),
 
-{% if segmentation.setting('segmentation__using_events') -%}
 customer_events as (
     select * from {{ ref('int_segmentation__customer_events') }}
 ),
@@ -33,19 +31,5 @@ final as (
     left join customer_events
         on customers.customer_id = customer_events.customer_id
 )
-{%- else -%}
-final as (
-    select
-        customer_id,
-        cast(null as {{ dbt.type_string() }}) as primary_device_type,
-        cast(null as {{ dbt.type_string() }}) as primary_os,
-        cast(null as {{ dbt.type_string() }}) as primary_browser,
-        cast(null as {{ dbt.type_string() }}) as primary_platform,
-        cast(null as {{ double }}) as mobile_session_share,
-        cast(null as {{ dbt.type_bigint() }}) as distinct_devices,
-        cast(null as {{ dbt.type_boolean() }}) as has_adopted_app
-    from customers
-)
-{%- endif %}
 
 select * from final

@@ -1,4 +1,4 @@
-{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches'), materialized='view') }}
+{{ config(materialized='view') }}
 -- One row per accepted marketing message sent on or before the as-of date,
 -- with the columns the feature models read: the one read of the
 -- marketing_touches input that customer_touches shares. A view, not a table:

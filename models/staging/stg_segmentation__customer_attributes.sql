@@ -1,11 +1,17 @@
-{{ config(enabled=segmentation.setting('segmentation__using_customer_attributes')) }}
 -- One row per accepted customer and attribute.
 with
 
+{% if segmentation.is_input_enabled('customer_attributes') -%}
 validated as (
     select * from {{ ref('base_segmentation__customer_attributes') }}
     where rejection_reason_code is null
 ),
+{%- else -%}
+-- The input is switched off: no rows, the same columns and types.
+validated as (
+    {{ segmentation.empty_input('customer_attributes') }}
+),
+{%- endif %}
 
 final as (
     select

@@ -1,4 +1,3 @@
-{{ config(enabled=segmentation.setting('segmentation__using_events')) }}
 -- One row per accepted event (exact duplicates removed). Events have no id.
 -- The session key is written here once: the event's session_id, or its
 -- customer and (UTC) day when the input gives none.
@@ -6,10 +5,17 @@
 
 with
 
+{% if segmentation.is_input_enabled('events') -%}
 validated as (
     select * from {{ ref('base_segmentation__events') }}
     where rejection_reason_code is null
 ),
+{%- else -%}
+-- The input is switched off: no rows, the same columns and types.
+validated as (
+    {{ segmentation.empty_input('events') }}
+),
+{%- endif %}
 
 final as (
     select

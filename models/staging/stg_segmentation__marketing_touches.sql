@@ -1,11 +1,17 @@
-{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
 -- One row per accepted marketing message sent.
 with
 
+{% if segmentation.is_input_enabled('marketing_touches') -%}
 validated as (
     select * from {{ ref('base_segmentation__marketing_touches') }}
     where rejection_reason_code is null
 ),
+{%- else -%}
+-- The input is switched off: no rows, the same columns and types.
+validated as (
+    {{ segmentation.empty_input('marketing_touches') }}
+),
+{%- endif %}
 
 final as (
     select

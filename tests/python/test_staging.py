@@ -52,6 +52,8 @@ PLANTED_KINDS = [
 ]
 
 REJECTED = "main_segmentation.segmentation__rejected_rows"
+STAGING_SCHEMA = "main_segmentation_staging"
+FEATURES_SCHEMA = "main_segmentation_intermediate"
 
 
 def planted(data_dir: Path) -> dict[tuple[str, str], int]:
@@ -267,6 +269,23 @@ def test_optional_inputs_switched_off_build_cleanly(built_without_optional_input
     assert run.warnings == []
     built_models = {r.node.name for r in run.results if r.node.resource_type == "model"}
     assert "stg_segmentation__orders" in built_models
-    assert not any("events" in name or "order_items" in name for name in built_models)
+    # The switched-off inputs are not read: no base model validates them...
+    base_models = {name for name in built_models if name.startswith("base_segmentation__")}
+    assert base_models == {"base_segmentation__customers", "base_segmentation__orders"}
+    # ...and their staging models are empty typed relations (decision 0020), as is
+    # everything that reduces them, so downstream SQL needs no placeholder branches.
+    empty = {
+        f"{STAGING_SCHEMA}.stg_segmentation__order_items": "quantity",
+        f"{STAGING_SCHEMA}.stg_segmentation__events": "session_key",
+        f"{STAGING_SCHEMA}.stg_segmentation__marketing_touches": "sent_at",
+        f"{STAGING_SCHEMA}.stg_segmentation__customer_attributes": "attribute_value",
+        f"{FEATURES_SCHEMA}.int_segmentation__events_as_of": "occurred_at",
+        f"{FEATURES_SCHEMA}.int_segmentation__customer_events": "session_count",
+        f"{FEATURES_SCHEMA}.int_segmentation__customer_touches": "open_rate",
+        f"{FEATURES_SCHEMA}.int_segmentation__category_spend": "category_value",
+    }
+    for relation, column in empty.items():
+        [(rows,)] = query(database, f"select count({column}) + count(*) from {relation}")
+        assert rows == 0, relation
     inputs = {i for (i,) in query(database, f"select distinct input_name from {REJECTED}")}
     assert inputs == {"customers", "orders"}
