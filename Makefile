@@ -18,13 +18,15 @@ DEMO_DB := segmentation.duckdb
 # make test builds the demo data into its own file, leaving the demo's alone.
 TEST_DB := target/make_test.duckdb
 
-.PHONY: help demo test lint pytest dbt-test package-env-test snowpark-test snowflake-test bench clean
+.PHONY: help demo test test-lanes lane-a lane-b lint pytest pytest-lane-a pytest-lane-b dbt-test \
+	package-env-test snowpark-test snowflake-test bench clean
 
 help:
 	@echo "make demo   build the segments on the embedded DuckDB demo data and print a summary"
 	@echo "make test   every check: ruff, pytest (with integration_tests/), dbt build with all tests, docs and access gate, sqlfluff,"
 	@echo "            the cluster model under Snowpark local testing, the SQL models on fakesnow (emulated Snowflake)"
-	@echo "            and the tiny shop built in a venv with only requirements-package.txt"
+	@echo "            and the tiny shop built in a venv with only requirements-package.txt;"
+	@echo "            after ruff, in two lanes at once (one core each): pytest, and the rest then a few pytest files"
 	@echo "make bench  benchmarks: segment quality on the scenario suite, k-selection methods compared, cluster fit at 25k and 1M,"
 	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k;"
 	@echo "            last, the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M (docs/benchmarks.md)"
@@ -50,7 +52,27 @@ demo: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet; status=$$?; \
 		$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB); exit $$status
 
-test: lint pytest dbt-test package-env-test snowpark-test snowflake-test
+# make test: ruff (and the .venv bootstrap, once), then two lanes at once, one per core:
+# dbt's Python keeps each of them on one core. Lane A is pytest without the files in
+# PYTEST_LANE_B; lane B is dbt-test, package-env-test, snowpark-test and snowflake-test
+# (with their venvs), then pytest on PYTEST_LANE_B, so that both lanes take about as long.
+# The lanes share no file: pytest builds in its own temporary folders. Each step's output
+# is printed whole when the step ends; a failed step fails make test, after the step
+# running in the other lane has ended. `make pytest` runs every pytest file in one go.
+PYTEST_LANE_B := tests/python/test_segment_quality.py
+
+test: lint
+	@$(MAKE) --no-print-directory --output-sync=target -j2 -o $(STAMP) test-lanes \
+		TEST_LANES_START=$$(date +%s)
+
+test-lanes: lane-a lane-b
+
+lane-a: pytest-lane-a
+	@echo "make test: lane A (pytest) passed in $$(( $$(date +%s) - $(TEST_LANES_START) )) s"
+
+lane-b: dbt-test package-env-test snowpark-test snowflake-test pytest-lane-b
+	@echo "make test: lane B (dbt-test, package-env-test, snowpark-test, snowflake-test," \
+		"pytest $(notdir $(PYTEST_LANE_B))) passed in $$(( $$(date +%s) - $(TEST_LANES_START) )) s"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -58,6 +80,12 @@ lint: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+pytest-lane-a: $(STAMP)
+	$(BIN)/python -m pytest $(addprefix --ignore=,$(PYTEST_LANE_B))
+
+pytest-lane-b: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_LANE_B)
 
 # dbt build with every data and unit test on the demo data; every public mart
 # unchanged against its reference fingerprint (scripts/mart_fingerprints.py);
