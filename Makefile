@@ -32,14 +32,37 @@ help:
 	@echo "            last, the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M (docs/benchmarks.md)"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
+# uv installs it (same packages as pip, bytecode compiled as pip does; uv is pinned here
+# and made by pip in its own venv, .venv-uv): the four venvs took 77 s against pip's
+# 150 s, measured side by side. uv reads no pip.conf: where only pip's configuration
+# reaches the package index, `make <target> INSTALLER=pip` installs with pip as before.
+INSTALLER ?= uv
+UV_VERSION := 0.13.9
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+
+ifeq ($(INSTALLER),pip)
+INSTALLER_PREREQ :=
 define make_venv
 	@test -x $(1)/bin/python || $(PYTHON) -m venv $(1)
 	$(1)/bin/python -m pip install --quiet --upgrade pip
 	$(1)/bin/python -m pip install --quiet -r $(2)
 	@touch $(1)/.installed
 endef
+else
+INSTALLER_PREREQ := | $(UV)
+define make_venv
+	@test -x $(1)/bin/python || $(PYTHON) -m venv --without-pip $(1)
+	$(UV) pip install --quiet --compile-bytecode --python $(1)/bin/python -r $(2)
+	@touch $(1)/.installed
+endef
+endif
 
-$(STAMP): requirements.txt
+$(UV):
+	@test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+$(STAMP): requirements.txt $(INSTALLER_PREREQ)
 	$(call make_venv,$(VENV),requirements.txt)
 
 $(DEMO_DATA)/manifest.json: $(STAMP) segmentation_demo/generate.py
@@ -109,7 +132,7 @@ PACKAGE_VENV := .venv-package
 PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_TEST := target/package_env_test/tiny_shop
 
-$(PACKAGE_STAMP): requirements-package.txt
+$(PACKAGE_STAMP): requirements-package.txt $(INSTALLER_PREREQ)
 	$(call make_venv,$(PACKAGE_VENV),requirements-package.txt)
 
 package-env-test: $(PACKAGE_STAMP)
@@ -127,7 +150,7 @@ SNOWPARK_VENV := .venv-snowpark
 SNOWPARK_STAMP := $(SNOWPARK_VENV)/.installed
 ENGINE_FIXTURE := target/engine_fixture
 
-$(SNOWPARK_STAMP): requirements-snowpark.txt
+$(SNOWPARK_STAMP): requirements-snowpark.txt $(INSTALLER_PREREQ)
 	$(call make_venv,$(SNOWPARK_VENV),requirements-snowpark.txt)
 
 # The cluster model under Snowpark local testing (pandas 2), against the DuckDB
@@ -140,7 +163,7 @@ snowpark-test: dbt-test $(SNOWPARK_STAMP)
 FAKESNOW_VENV := .venv-fakesnow
 FAKESNOW_STAMP := $(FAKESNOW_VENV)/.installed
 
-$(FAKESNOW_STAMP): requirements-fakesnow.txt
+$(FAKESNOW_STAMP): requirements-fakesnow.txt $(INSTALLER_PREREQ)
 	$(call make_venv,$(FAKESNOW_VENV),requirements-fakesnow.txt)
 
 # Every SQL model and test with dbt-snowflake on emulated Snowflake (fakesnow on
@@ -162,4 +185,4 @@ bench: $(STAMP)
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \
 		integration_tests/snowflake/target integration_tests/snowflake/dbt_packages integration_tests/snowflake/logs $(FAKESNOW_VENV) \
-		$(PACKAGE_VENV)
+		$(PACKAGE_VENV) $(UV_VENV)
