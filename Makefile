@@ -1,6 +1,8 @@
 # The two commands: `make demo` and `make test`. Both bootstrap .venv from the
 # pinned requirements when it is missing or out of date.
 SHELL := /bin/bash
+# This file, for make test's sub-make (make -f <file> test must run the same file's lanes).
+SELF := $(abspath $(lastword $(MAKEFILE_LIST)))
 .DEFAULT_GOAL := help
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -88,7 +90,7 @@ demo: $(STAMP) $(DEMO_DATA)/manifest.json
 PYTEST_LANE_B := tests/python/test_segment_quality.py tests/python/test_consumer_projects.py
 
 test: lint
-	@$(MAKE) --no-print-directory --output-sync=target -j2 -o $(STAMP) test-lanes \
+	@$(MAKE) -f $(SELF) --no-print-directory --output-sync=target -j2 -o $(STAMP) test-lanes \
 		TEST_LANES_START=$$(date +%s)
 
 test-lanes: lane-a lane-b
