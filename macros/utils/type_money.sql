@@ -31,6 +31,6 @@
             and abs(cast({{ quantity }} as double) * cast({{ unit_price }} as double)) < 999999
             then cast(cast({{ quantity }} as numeric(18, 6)) * cast({{ unit_price }} as numeric(18, 6))
                 as {{ segmentation.type_money() }})
-        else cast({{ quantity }} * {{ unit_price }} as {{ segmentation.type_money() }})
+        else {{ segmentation.default__money_product(quantity, unit_price) }}
     end
 {%- endmacro %}
