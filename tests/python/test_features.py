@@ -104,3 +104,49 @@ def _check_inputs_off(database: Path, run, switched_off: list[str]) -> None:
     }
     has_declared = any(c.startswith("declared_") for c in psychographic_columns)
     assert has_declared == ("customer_attributes" not in switched_off)
+
+
+def test_price_index_divides_by_the_median_price_of_the_category(built) -> None:
+    """Psychographics finds a category's median price from the count of each price
+    (the middle one or two through median()); it must equal median() over every line,
+    ties and even counts included, so the price features equal those computed here."""
+    database, _ = built
+    lines = "main_segmentation_intermediate.int_segmentation__order_lines"
+    [(categories, even)] = query(
+        database,
+        f"select count(*), count(*) filter (where n % 2 = 0) from "
+        f"(select category, count(unit_price) as n from {lines} group by category)",
+    )
+    assert categories >= 3 and 0 < even < categories, "need odd and even counts"
+    expected = frame(
+        database,
+        f"""
+        with medians as (
+            select category, median(unit_price) as median_price from {lines} group by category
+        ),
+        indexed as (
+            select l.customer_id, l.quantity, l.unit_price / m.median_price as price_index
+            from {lines} as l inner join medians as m on l.category = m.category
+        )
+        select
+            customer_id,
+            sum(case when price_index >= 1.25 then quantity else 0 end) / sum(quantity)
+                as premium_item_share,
+            sum(case when price_index <= 0.8 then quantity else 0 end) / sum(quantity)
+                as value_item_share,
+            sum(cast(price_index * quantity as double)) / sum(quantity) as average_price_index
+        from indexed group by customer_id order by customer_id
+        """,
+    )
+    actual = frame(
+        database,
+        "select customer_id, premium_item_share, value_item_share, average_price_index "
+        "from main_segmentation_intermediate.int_segmentation__psychographics "
+        "where average_price_index is not null order by customer_id",
+    )
+    assert len(actual) > 300
+    assert list(actual.customer_id) == list(expected.customer_id)
+    for column in ["premium_item_share", "value_item_share", "average_price_index"]:
+        np.testing.assert_allclose(
+            actual[column].astype(float), expected[column].astype(float), rtol=1e-12, err_msg=column
+        )
