@@ -31,7 +31,8 @@ help:
 	@echo "            after ruff, in two lanes at once (one core each): pytest, and the rest then a few pytest files"
 	@echo "make bench  benchmarks: segment quality on the scenario suite, k-selection methods compared, cluster fit at 25k and 1M,"
 	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k;"
-	@echo "            last, the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M (docs/benchmarks.md)"
+	@echo "            the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M; last, what a daily"
+	@echo "            run costs: an unchanged rerun and one after ~1 % new orders and events (docs/benchmarks.md)"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
 # uv installs it (same packages as pip, bytecode compiled as pip does; uv is pinned here
@@ -186,6 +187,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_features.py
 	$(BIN)/python scripts/bench_activation.py
 	$(BIN)/python scripts/bench_scale.py
+	$(BIN)/python scripts/bench_incremental.py
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \
