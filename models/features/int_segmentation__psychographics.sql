@@ -50,20 +50,17 @@ price_positions as (
     from price_counts
 ),
 
--- The lower and upper middle positions (equal for an odd count).
+-- The prices at the lower and upper middle positions (one row when both fall
+-- on the same price, as they do for an odd count).
 middle_prices as (
     select
         price_positions.category,
         price_positions.unit_price
     from price_positions
-    where floor((price_positions.category_lines + 1) / 2.0)
+    where
+        floor((price_positions.category_lines + 1) / 2.0)
         between price_positions.last_position - price_positions.line_count + 1 and price_positions.last_position
-    union all
-    select
-        price_positions.category,
-        price_positions.unit_price
-    from price_positions
-    where floor((price_positions.category_lines + 2) / 2.0)
+        or floor((price_positions.category_lines + 2) / 2.0)
         between price_positions.last_position - price_positions.line_count + 1 and price_positions.last_position
 ),
 
