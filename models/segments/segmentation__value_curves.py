@@ -185,6 +185,8 @@ def curves(points: dict[str, pd.DataFrame], parameters: dict, settings: dict) ->
     result = pd.concat(frames, ignore_index=True)
     result["frequency"] = result["frequency"].astype(float)
     result["age_days"] = result["age_days"].astype(float)
+    key = result["fit_scope"] + "|" + result["frequency"].map("{:.0f}".format)
+    result.insert(0, "curve_id", key + "|" + result["age_days"].map("{:.0f}".format))
     return result
 
 
