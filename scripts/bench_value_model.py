@@ -96,7 +96,9 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench_value")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     database = args.work / "bench_value.duckdb"
@@ -106,7 +108,10 @@ def main() -> None:
         con.execute("create schema main_segmentation_intermediate")
         con.register("summary_frame", summary)
         con.execute(f"create table {SUMMARY} as select * from summary_frame")
-    print(f"{args.customers:,} customers simulated and loaded in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{args.customers:,} customers simulated and loaded "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     for model in ("segmentation__value_fit", "segmentation__value_curves"):
         for label in ("first", "second"):
             began = time.perf_counter()
@@ -115,7 +120,8 @@ def main() -> None:
             if not run.success:
                 raise RuntimeError("; ".join(run.messages))
             print(
-                f"{args.customers:>9,} customers ({label} run): {model} {run.node_seconds[model]:.1f} s "
+                f"{args.customers:>9,} customers ({label} run): "
+                f"{model} {run.node_seconds[model]:.1f} s "
                 f"(dbt call {wall:.1f} s)"
             )
     with duckdb.connect(str(database)) as con:

@@ -110,10 +110,13 @@ def _value(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
         "select count(*) filter (where is_high_value_at_risk), "
         f"count(*) filter (where is_likely_to_buy_soon) from {schema}.segmentation__customer_value"
     ).fetchone()
-    lines.append(f"  audiences: high value at risk {audiences[0]:,}, likely to buy soon {audiences[1]:,}")
+    lines.append(
+        f"  audiences: high value at risk {audiences[0]:,}, likely to buy soon {audiences[1]:,}"
+    )
     for row in con.execute(
         "select fit_scope, bgnbd_status, r, alpha, a, b, gamma_gamma_status, p, q, gamma, "
-        "sample_size, period_days, fitted_through_date, holdout_customers, actual_holdout_purchases, "
+        "sample_size, period_days, fitted_through_date, holdout_customers, "
+        "actual_holdout_purchases, "
         f"predicted_holdout_purchases, mean_absolute_error from {schema}.segmentation__value_model "
         "order by fit_scope"
     ).fetchall():
@@ -124,7 +127,9 @@ def _value(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
             if bgnbd == "fitted"
             else bgnbd
         )
-        spend = f"p {p:.2f}, q {q:.2f}, gamma {gamma:.2f}" if gamma_gamma == "fitted" else gamma_gamma
+        spend = (
+            f"p {p:.2f}, q {q:.2f}, gamma {gamma:.2f}" if gamma_gamma == "fitted" else gamma_gamma
+        )
         lines.append(f"  {scope} fit (to {through:%Y-%m-%d}, {sample:,} customers): {fit}; {spend}")
         if scope == "calibration" and row[13]:
             lines.append(

@@ -4,7 +4,8 @@ BG/NBD's expected purchases of a customer (x, t_x, T) in the next t periods
 (Fader, Hardie & Lee 2005, eq. 10) is
 
     E[Y(t)] = N(x, T, t) / D(x, t_x, T)
-    N = (a+b+x-1)/(a-1) * [1 - ((alpha+T)/(alpha+T+t))^(r+x) * 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+    N = (a+b+x-1)/(a-1) * [1 - ((alpha+T)/(alpha+T+t))^(r+x)
+                               * 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
     D = 1 + [x > 0] * a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x)      (P(alive) = 1/D)
 
 Only N needs the Gauss hypergeometric function, which SQL lacks, and N depends on
@@ -81,8 +82,10 @@ def alive_denominator(params, x, t_x, age) -> np.ndarray:
     r, alpha, a, b = (float(v) for v in params)
     x, t_x, age = (np.asarray(v, dtype=float) for v in (x, t_x, age))
     with np.errstate(all="ignore"):
-        log_odds = np.log(a) - np.log(np.where(x > 0, b + x - 1, 1.0)) + (r + x) * (
-            np.log(alpha + age) - np.log(alpha + t_x)
+        log_odds = (
+            np.log(a)
+            - np.log(np.where(x > 0, b + x - 1, 1.0))
+            + (r + x) * (np.log(alpha + age) - np.log(alpha + t_x))
         )
         return np.where(x > 0, 1 + np.exp(log_odds), 1.0)
 
@@ -160,7 +163,10 @@ def fit_parameters(fit) -> dict[str, np.ndarray | None]:
 def curves(points: dict[str, pd.DataFrame], parameters: dict, settings: dict) -> pd.DataFrame:
     """One row per (fit_scope, frequency, age_days): the numerators (null without a fit)."""
     period = float(settings["value_period_days"])
-    horizons = {"full": settings["value_horizon_days"], "calibration": settings["value_holdout_days"]}
+    horizons = {
+        "full": settings["value_horizon_days"],
+        "calibration": settings["value_holdout_days"],
+    }
     frames = []
     for scope in ("calibration", "full"):
         frame = points[scope].copy()

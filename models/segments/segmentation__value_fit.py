@@ -94,8 +94,10 @@ def is_snowpark(frame: object) -> bool:
     return type(frame).__module__.startswith("snowflake.snowpark")
 
 
-SAMPLE_COLUMNS = ("customer_id", "is_in_calibration") + tuple(
-    c for scope in FIT_SCOPES for c in SUMMARY_COLUMNS[scope]
+SAMPLE_COLUMNS = (
+    "customer_id",
+    "is_in_calibration",
+    *tuple(c for scope in FIT_SCOPES for c in SUMMARY_COLUMNS[scope]),
 )
 
 

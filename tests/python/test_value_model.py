@@ -73,7 +73,9 @@ def cdnow_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "segmentation__value_holdout_days": HOLDOUT_WEEKS * 7,
         "segmentation__value_period": "week",
     }
-    select = "+segmentation__customer_value +segmentation__value_model +segmentation__value_backtest"
+    select = (
+        "+segmentation__customer_value +segmentation__value_model +segmentation__value_backtest"
+    )
     # cautious: only the tests whose models are all selected (not those that also read the features)
     args = ["build", "--select", select, "--indirect-selection", "cautious"]
     run = run_dbt(args, database, variables)
@@ -86,7 +88,8 @@ def test_cdnow_summary_is_the_published_summary(cdnow_build) -> None:
     (x, t_x, T in weeks and zbar, rounded there to two decimals)."""
     ours = frame(
         cdnow_build,
-        "select cast(customer_id as integer) as id, frequency_cal as x, recency_cal_days / 7 as t_x, "
+        "select cast(customer_id as integer) as id, frequency_cal as x, "
+        "recency_cal_days / 7 as t_x, "
         "age_cal_days / 7 as t, monetary_value_cal as zbar, holdout_purchases "
         "from main_segmentation_intermediate.int_segmentation__value_summary order by 1",
     )
@@ -128,7 +131,8 @@ def test_cdnow_holdout_predictions_equal_lifetimes(cdnow_build) -> None:
     ).to_numpy()
     scores = frame(
         cdnow_build,
-        "select scores.customer_id, scores.predicted_holdout_purchases, scores.probability_alive_cal, "
+        "select scores.customer_id, scores.predicted_holdout_purchases, "
+        "scores.probability_alive_cal, "
         "summary.frequency_cal as x, summary.recency_cal_days / 7 as t_x, "
         "summary.age_cal_days / 7 as t, summary.holdout_purchases "
         "from main_segmentation_intermediate.int_segmentation__value_holdout_scores as scores "
@@ -172,7 +176,9 @@ def test_cdnow_customer_value(cdnow_build) -> None:
     predicted = value["predicted_value"].notna()
     assert (predicted | value["prediction_note"].notna()).all()
     assert set(value.loc[predicted, "predicted_value_tier"]) == {"top", "middle", "bottom"}
-    assert (value.loc[predicted, "predicted_value"] <= value.loc[predicted, "value_if_active"]).all()
+    assert (
+        value.loc[predicted, "predicted_value"] <= value.loc[predicted, "value_if_active"]
+    ).all()
 
 
 # --- the functions against lifetimes ----------------------------------------------
@@ -238,9 +244,17 @@ def test_customer_lifetime_value_equals_lifetimes(published_summary) -> None:
 
 @pytest.mark.parametrize("which", ["bgnbd", "gamma_gamma"])
 def test_gradients_are_the_likelihoods_derivatives(published_summary, which) -> None:
-    d = published_summary[published_summary["x"] > 0] if which == "gamma_gamma" else published_summary
+    d = (
+        published_summary[published_summary["x"] > 0]
+        if which == "gamma_gamma"
+        else published_summary
+    )
     if which == "bgnbd":
-        loglik, params, data = FIT.bgnbd_log_likelihood, [0.3, 5.0, 0.8, 2.5], (d["x"], d["t_x"], d["T"])
+        loglik, params, data = (
+            FIT.bgnbd_log_likelihood,
+            [0.3, 5.0, 0.8, 2.5],
+            (d["x"], d["t_x"], d["T"]),
+        )
     else:
         loglik, params, data = FIT.gamma_gamma_log_likelihood, [6.0, 4.0, 15.0], (d["x"], d["zbar"])
     data = tuple(np.asarray(v, dtype=float) for v in data)
@@ -332,7 +346,9 @@ def test_value_marts_and_audiences(built) -> None:
     database, _ = built
     fits = frame(database, "select * from main_segmentation.segmentation__value_model order by 2")
     assert fits["fit_scope"].tolist() == ["calibration", "full"]
-    assert (fits["bgnbd_status"] == "fitted").all() and (fits["gamma_gamma_status"] == "fitted").all()
+    assert (fits["bgnbd_status"] == "fitted").all() and (
+        fits["gamma_gamma_status"] == "fitted"
+    ).all()
     value = frame(database, "select * from main_segmentation.segmentation__customer_value")
     [(customers,)] = frame(
         database, "select count(*) from main_segmentation.segmentation__rfm_summary"
@@ -340,7 +356,8 @@ def test_value_marts_and_audiences(built) -> None:
     assert len(value) == customers
     labels = frame(
         database,
-        "select label, count(*) as n from main_segmentation.segmentation__segment_membership_history "
+        "select label, count(*) as n "
+        "from main_segmentation.segmentation__segment_membership_history "
         "where label_kind = 'predicted_value' and is_current group by 1 order by 1",
     )
     flags = {
@@ -351,11 +368,15 @@ def test_value_marts_and_audiences(built) -> None:
     assert dict(zip(labels["label"], labels["n"], strict=True)) == flags
     audiences = frame(
         database,
-        "select audience_id, audience_name, member_count from main_segmentation.segmentation__audiences "
+        "select audience_id, audience_name, member_count "
+        "from main_segmentation.segmentation__audiences "
         "where audience_kind = 'predicted_value' order by 1",
     )
     assert audiences["audience_name"].tolist() == ["High value at risk", "Likely to buy soon"]
-    assert audiences["member_count"].tolist() == [flags["high_value_at_risk"], flags["likely_to_buy_soon"]]
+    assert audiences["member_count"].tolist() == [
+        flags["high_value_at_risk"],
+        flags["likely_to_buy_soon"],
+    ]
     [(entered,)] = frame(
         database,
         "select count(*) from main_segmentation.segmentation__sync_changes "

@@ -18,7 +18,7 @@ MODEL_FILE = ROOT / "models" / "segments" / "segmentation__value_fit.py"
 SUMMARY_TABLE = "INT_SEGMENTATION__VALUE_SUMMARY"  # what the model refs
 TOLERANCE = 1e-9
 PARAMETERS = ["r", "alpha", "a", "b", "p", "q", "gamma"]
-CLOSE = PARAMETERS + ["bgnbd_log_likelihood", "gamma_gamma_log_likelihood"]
+CLOSE = [*PARAMETERS, "bgnbd_log_likelihood", "gamma_gamma_log_likelihood"]
 EXACT = [
     "fit_scope", "bgnbd_status", "gamma_gamma_status", "bgnbd_customers", "gamma_gamma_customers",
     "gamma_gamma_excluded_customers", "sample_size", "eligible_customers", "period_days",
@@ -56,11 +56,15 @@ def summary_table(session, fixture_dir) -> str:
 def test_value_fit_equals_duckdb(value_fit, value_config, session, summary_table, duckdb_tables):
     assert value_config["value_period_days"] == "week"
     result = value_fit.model(StandInDbt(session, value_config, "SEGMENTATION__VALUE_FIT"), session)
-    ours = result.to_pandas().rename(columns=str.lower).sort_values("fit_scope").reset_index(drop=True)
+    ours = (
+        result.to_pandas().rename(columns=str.lower).sort_values("fit_scope").reset_index(drop=True)
+    )
     theirs = duckdb_tables["value_fit"].sort_values("fit_scope").reset_index(drop=True)
     assert set(ours.columns) == set(theirs.columns)
     assert ours["fit_scope"].tolist() == ["calibration", "full"]
-    assert (ours["bgnbd_status"] == "fitted").all() and (ours["gamma_gamma_status"] == "fitted").all()
+    assert (ours["bgnbd_status"] == "fitted").all() and (
+        ours["gamma_gamma_status"] == "fitted"
+    ).all()
     for column in EXACT:
         assert ours[column].astype(str).tolist() == theirs[column].astype(str).tolist(), column
     for column in CLOSE:
@@ -69,6 +73,7 @@ def test_value_fit_equals_duckdb(value_fit, value_config, session, summary_table
             err_msg=column,
         )  # fmt: skip
     worst = max(
-        float(np.max(np.abs(ours[c].astype(float) / theirs[c].astype(float) - 1))) for c in PARAMETERS
+        float(np.max(np.abs(ours[c].astype(float) / theirs[c].astype(float) - 1)))
+        for c in PARAMETERS
     )
     print(f"largest relative parameter difference, Snowpark vs DuckDB: {worst:.1e}")
