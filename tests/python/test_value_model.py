@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import OPTIONAL_INPUTS_OFF, ROOT, frame, load_module, run_dbt
+from conftest import OPTIONAL_INPUTS_OFF, ROOT, copy_database, frame, load_module, run_dbt
 from lifetimes import BetaGeoFitter, GammaGammaFitter
 
 FIT = load_module(ROOT / "models" / "segments" / "segmentation__value_fit.py", "value_fit")
@@ -342,44 +342,99 @@ def test_value_summary_equals_the_rfm_summary(built) -> None:
     pd.testing.assert_frame_equal(ours, theirs)
 
 
-def test_value_marts_and_audiences(built) -> None:
-    database, _ = built
-    fits = frame(database, "select * from main_segmentation.segmentation__value_model order by 2")
-    assert fits["fit_scope"].tolist() == ["calibration", "full"]
-    assert (fits["bgnbd_status"] == "fitted").all() and (
-        fits["gamma_gamma_status"] == "fitted"
-    ).all()
+def value_audiences_flow(database: Path) -> dict[str, int]:
+    """The value audiences' members in the customer value mart, checked against the
+    current history, the audiences mart and the sync feed; returns the member counts."""
     value = frame(database, "select * from main_segmentation.segmentation__customer_value")
-    [(customers,)] = frame(
-        database, "select count(*) from main_segmentation.segmentation__rfm_summary"
-    ).itertuples(index=False)
-    assert len(value) == customers
-    labels = frame(
-        database,
-        "select label, count(*) as n "
-        "from main_segmentation.segmentation__segment_membership_history "
-        "where label_kind = 'predicted_value' and is_current group by 1 order by 1",
-    )
     flags = {
         "high_value_at_risk": int(value["is_high_value_at_risk"].sum()),
         "likely_to_buy_soon": int(value["is_likely_to_buy_soon"].sum()),
     }
-    assert min(flags.values()) > 0
-    assert dict(zip(labels["label"], labels["n"], strict=True)) == flags
+    at_risk = value["value_if_active"].rank(ascending=False, method="max", pct=True) <= 0.2
+    expected = at_risk & (value["probability_alive"] < 0.5) & value["value_if_active"].notna()
+    assert value["is_high_value_at_risk"].tolist() == expected.tolist()
+    assert value["is_likely_to_buy_soon"].tolist() == (value["expected_purchases"] >= 0.5).tolist()
+    labels = frame(
+        database,
+        "select label, customer_id "
+        "from main_segmentation.segmentation__segment_membership_history "
+        "where label_kind = 'predicted_value' and is_current",
+    )
+    for label, column in (
+        ("high_value_at_risk", "is_high_value_at_risk"),
+        ("likely_to_buy_soon", "is_likely_to_buy_soon"),
+    ):
+        members = set(labels.loc[labels["label"] == label, "customer_id"])
+        assert members == set(value.loc[value[column], "customer_id"]), label
     audiences = frame(
         database,
-        "select audience_id, audience_name, member_count "
+        "select label, audience_name, member_count "
         "from main_segmentation.segmentation__audiences "
         "where audience_kind = 'predicted_value' order by 1",
     )
-    assert audiences["audience_name"].tolist() == ["High value at risk", "Likely to buy soon"]
-    assert audiences["member_count"].tolist() == [
-        flags["high_value_at_risk"],
-        flags["likely_to_buy_soon"],
-    ]
+    names = {"high_value_at_risk": "High value at risk", "likely_to_buy_soon": "Likely to buy soon"}
+    for row in audiences.itertuples():
+        assert (row.audience_name, row.member_count) == (names[row.label], flags[row.label])
+    assert set(audiences["label"]) == {label for label, count in flags.items() if count}
     [(entered,)] = frame(
         database,
         "select count(*) from main_segmentation.segmentation__sync_changes "
-        "where new_audience_id like 'predicted_value:%'",
+        "where new_audience_id like 'predicted_value:%' and change_type = 'entered'",
     ).itertuples(index=False)
-    assert entered == sum(flags.values())
+    return {**flags, "entered": int(entered)}
+
+
+def test_value_marts_and_audiences(built) -> None:
+    database, _ = built
+    fits = frame(database, "select * from main_segmentation.segmentation__value_model order by 2")
+    assert fits["fit_scope"].tolist() == ["calibration", "full"]
+    assert (fits["bgnbd_status"] == "fitted").all()
+    assert (fits["gamma_gamma_status"] == "fitted").all()
+    assert (fits["holdout_customers"].notna()).tolist() == [True, False]
+    [(customers,)] = frame(
+        database, "select count(*) from main_segmentation.segmentation__rfm_summary"
+    ).itertuples(index=False)
+    [(valued,)] = frame(
+        database, "select count(*) from main_segmentation.segmentation__customer_value"
+    ).itertuples(index=False)
+    assert valued == customers
+    counts = value_audiences_flow(database)
+    assert counts["likely_to_buy_soon"] > 0
+    # First build: every label entered.
+    assert counts["entered"] == counts["high_value_at_risk"] + counts["likely_to_buy_soon"]
+
+
+def test_high_value_at_risk_flows_like_every_label(built, tmp_path: Path) -> None:
+    """The generated shop's customers rarely drop out (BG/NBD's a is near 0), so at the
+    default bound (P(alive) < 0.5) nobody is at risk; with the bound at 0.999 some are, and
+    their label reaches the history, the audiences and the sync feed of the next build."""
+    source, run = built
+    assert run.success, run.messages()
+    database = copy_database(source, tmp_path / "build.duckdb")
+    variables = {"segmentation__at_risk_max_probability_alive": 0.999}
+    run = run_dbt(["build", "--select", "int_segmentation__customer_value+"], database, variables)
+    assert run.success, run.messages()
+    value = frame(database, "select * from main_segmentation.segmentation__customer_value")
+    at_risk = value["value_if_active"].rank(ascending=False, method="max", pct=True) <= 0.2
+    expected = at_risk & (value["probability_alive"] < 0.999)
+    assert value["is_high_value_at_risk"].tolist() == expected.tolist()
+    assert expected.sum() > 0
+    members = set(value.loc[expected, "customer_id"])
+    labels = frame(
+        database,
+        "select customer_id from main_segmentation.segmentation__segment_membership_history "
+        "where label = 'high_value_at_risk' and is_current",
+    )
+    assert set(labels["customer_id"]) == members
+    feed = frame(
+        database,
+        "select customer_id from main_segmentation.segmentation__sync_changes "
+        "where new_audience_id = 'predicted_value:high_value_at_risk' and change_type = 'entered'",
+    )
+    assert set(feed["customer_id"]) == members
+    [(count,)] = frame(
+        database,
+        "select member_count from main_segmentation.segmentation__audiences "
+        "where audience_id = 'predicted_value:high_value_at_risk'",
+    ).itertuples(index=False)
+    assert count == len(members)
