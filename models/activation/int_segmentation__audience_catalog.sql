@@ -56,7 +56,7 @@ built_in as (
                 then 'Customers in the RFM segment ' || labels_seen.label || '.'
             when labels_seen.label_kind = 'predicted_value' and labels_seen.label = 'high_value_at_risk'
                 then 'Customers worth the most if they stay active whose probability of still being active'
-                || ' has fallen (segmentation__customer_value).'
+                    || ' has fallen (segmentation__customer_value).'
             when labels_seen.label_kind = 'predicted_value' and labels_seen.label = 'likely_to_buy_soon'
                 then 'Customers expected to buy again within the value horizon (segmentation__customer_value).'
             else 'Customers in the lifecycle stage ' || labels_seen.label || '.'

@@ -94,29 +94,30 @@ final as (
         ) as monetary_value,
         cast(summarised.total_spend as {{ segmentation.type_double() }}) as total_spend,
         -- numbers: the calibration period and the holdout period after it
-        case when summarised.frequency_cal >= 0 then
-            cast(summarised.frequency_cal as {{ segmentation.type_double() }})
+        case
+            when summarised.frequency_cal >= 0
+                then cast(summarised.frequency_cal as {{ segmentation.type_double() }})
         end as frequency_cal,
         cast(
-            {{ segmentation.days_between('summarised.first_purchase_date', 'summarised.last_calibration_purchase_date') }}
-            as {{ segmentation.type_double() }}
+            {{ segmentation.days_between(
+                'summarised.first_purchase_date', 'summarised.last_calibration_purchase_date'
+            ) }} as {{ segmentation.type_double() }}
         ) as recency_cal_days,
-        case when summarised.frequency_cal >= 0 then
-            cast(
-                {{ segmentation.days_between('summarised.first_purchase_date', 'as_of.calibration_end_date') }}
-                as {{ segmentation.type_double() }}
-            )
+        case
+            when summarised.frequency_cal >= 0
+                then cast(
+                        {{ segmentation.days_between('summarised.first_purchase_date', 'as_of.calibration_end_date') }}
+                        as {{ segmentation.type_double() }}
+                    )
         end as age_cal_days,
-        case when summarised.frequency_cal >= 0 then
-            cast(
-                case
-                    when summarised.frequency_cal = 0 then 0
-                    else summarised.repeat_total_cal / summarised.frequency_cal
-                end as {{ segmentation.type_double() }}
-            )
+        case
+            when summarised.frequency_cal = 0 then cast(0 as {{ segmentation.type_double() }})
+            when summarised.frequency_cal > 0
+                then cast(summarised.repeat_total_cal / summarised.frequency_cal as {{ segmentation.type_double() }})
         end as monetary_value_cal,
-        case when summarised.frequency_cal >= 0 then
-            cast(summarised.holdout_purchases as {{ segmentation.type_double() }})
+        case
+            when summarised.frequency_cal >= 0
+                then cast(summarised.holdout_purchases as {{ segmentation.type_double() }})
         end as holdout_purchases,
         -- booleans
         summarised.frequency_cal >= 0 as is_in_calibration,

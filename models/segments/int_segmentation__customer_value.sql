@@ -82,15 +82,17 @@ valued as (
 ranked as (
     select
         valued.*,
-        case when valued.predicted_value is not null then
-            cume_dist() over (
-                partition by valued.predicted_value is null order by valued.predicted_value desc
-            )
+        case
+            when valued.predicted_value is not null
+                then cume_dist() over (
+                        partition by valued.predicted_value is null order by valued.predicted_value desc
+                    )
         end as predicted_value_rank_share,
-        case when valued.value_if_active is not null then
-            cume_dist() over (
-                partition by valued.value_if_active is null order by valued.value_if_active desc
-            )
+        case
+            when valued.value_if_active is not null
+                then cume_dist() over (
+                        partition by valued.value_if_active is null order by valued.value_if_active desc
+                    )
         end as value_if_active_rank_share
     from valued
 ),
