@@ -27,12 +27,11 @@ final as (
         end as calibration_purchases_label,
         -- numbers
         cast(count(*) as {{ dbt.type_bigint() }}) as customer_count,
-        cast(avg(bucketed.holdout_purchases) as {{ segmentation.type_double() }}) as actual_mean_holdout_purchases,
-        cast(avg(bucketed.predicted_holdout_purchases) as {{ segmentation.type_double() }})
-            as predicted_mean_holdout_purchases,
-        cast(sum(bucketed.holdout_purchases) as {{ segmentation.type_double() }}) as actual_holdout_purchases,
-        cast(sum(bucketed.predicted_holdout_purchases) as {{ segmentation.type_double() }})
-            as predicted_holdout_purchases
+        -- exact sums: the same last bits whatever order the warehouse adds rows in
+        {{ segmentation.exact_mean('bucketed.holdout_purchases') }} as actual_mean_holdout_purchases,
+        {{ segmentation.exact_mean('bucketed.predicted_holdout_purchases') }} as predicted_mean_holdout_purchases,
+        {{ segmentation.exact_sum('bucketed.holdout_purchases') }} as actual_holdout_purchases,
+        {{ segmentation.exact_sum('bucketed.predicted_holdout_purchases') }} as predicted_holdout_purchases
     from bucketed
     group by bucketed.calibration_purchases
 )

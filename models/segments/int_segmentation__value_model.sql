@@ -25,9 +25,11 @@ backtest as (
     select
         'calibration' as fit_scope,
         count(*) as holdout_customers,
-        sum(scores.holdout_purchases) as actual_holdout_purchases,
-        sum(scores.predicted_holdout_purchases) as predicted_holdout_purchases,
-        avg(abs(scores.predicted_holdout_purchases - scores.holdout_purchases)) as mean_absolute_error
+        -- exact sums: the same last bits whatever order the warehouse adds rows in
+        {{ segmentation.exact_sum('scores.holdout_purchases') }} as actual_holdout_purchases,
+        {{ segmentation.exact_sum('scores.predicted_holdout_purchases') }} as predicted_holdout_purchases,
+        {{ segmentation.exact_mean('abs(scores.predicted_holdout_purchases - scores.holdout_purchases)') }}
+            as mean_absolute_error
     from scores
 ),
 
