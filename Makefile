@@ -30,6 +30,7 @@ help:
 	@echo "            and the tiny shop built in a venv with only requirements-package.txt;"
 	@echo "            after ruff, in two lanes at once (one core each): pytest, and the rest then a few pytest files"
 	@echo "make bench  benchmarks: segment quality on the scenario suite, k-selection methods compared, cluster fit at 25k and 1M,"
+	@echo "            the value models (BG/NBD, Gamma-Gamma) at 1M,"
 	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k;"
 	@echo "            the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M; last, what a daily"
 	@echo "            run costs: an unchanged rerun and one after ~1 % new orders and events (docs/benchmarks.md)"
@@ -183,6 +184,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_segment_quality.py
 	$(BIN)/python scripts/compare_k_selection.py
 	$(BIN)/python scripts/bench_cluster_fit.py
+	$(BIN)/python scripts/bench_value_model.py
 	$(BIN)/python scripts/bench_generate.py
 	$(BIN)/python scripts/bench_features.py
 	$(BIN)/python scripts/bench_activation.py

@@ -6,8 +6,10 @@
 Writes features.parquet (segmentation__customer_features), cluster_model.parquet
 (segmentation__cluster_model), assignments.parquet (customer_id, segment_id of
 int_segmentation__segment_assignments) and customer_md5.parquet (DuckDB's
-md5(customer_id), the fit sample's order). tests/snowpark runs the same model file
-under Snowpark local testing on features.parquet and compares with the other two.
+md5(customer_id), the fit sample's order), and value_summary.parquet /
+value_fit.parquet (int_segmentation__value_summary, segmentation__value_fit).
+tests/snowpark runs the same model files under Snowpark local testing on
+features.parquet and value_summary.parquet and compares with the DuckDB outputs.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ TABLES = {
     # DuckDB's md5, which orders the fit sample: Snowpark must order the same way.
     "customer_md5": "select customer_id, md5(customer_id) as customer_id_md5 "
     "from main_segmentation.segmentation__customer_features",
+    # The value fit's input and output (tests/snowpark/test_value_snowpark.py).
+    "value_summary": "select * from main_segmentation_intermediate.int_segmentation__value_summary",
+    "value_fit": "select * from main_segmentation.segmentation__value_fit",
 }
 
 

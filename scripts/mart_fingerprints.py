@@ -76,6 +76,9 @@ RUN_DEPENDENT = {
     "segmentation__sync_current_state": {
         "labels_changed_at": "the latest changed_at: a run time",
     },
+    "segmentation__value_model": {
+        "fitted_at": "the wall-clock time of the value fit",
+    },
 }
 
 # Columns hashed through an expression ({column}: the quoted column) that drops

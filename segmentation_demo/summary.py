@@ -1,7 +1,8 @@
 """Print a short summary of a built segmentation DuckDB file.
 
-Rows per input, accepted and rejected; rejected rows per reason; and segment
-sizes once the segment marts exist.
+Rows per input, accepted and rejected; rejected rows per reason; segment
+sizes once the segment marts exist; the predicted-value tiers and the value
+model's backtest once the value marts exist.
 """
 
 from __future__ import annotations
@@ -79,10 +80,72 @@ def summarise(database: Path, raw_schema: str = "segmentation_raw") -> str:
         gates_schema = _schema_of(con, "segmentation__quality_gates")
         if gates_schema is not None:
             lines += _gates(con, f'"{gates_schema}"', profiles_schema)
+        value_schema = _schema_of(con, "segmentation__value_model")
+        if value_schema is not None:
+            lines += _value(con, f'"{value_schema}"')
         changes_schema = _schema_of(con, "segmentation__sync_changes")
         if changes_schema is not None:
             lines += _activation(con, f'"{changes_schema}"')
     return "\n".join(lines)
+
+
+def _value(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    """The predicted-value tiers, the fits and the calibration/holdout backtest table."""
+    lines = ["", "predicted value (BG/NBD + Gamma-Gamma, segmentation__customer_value):"]
+    lines.append(
+        f"  {'tier':<8}{'customers':>10}{'P(alive)':>10}{'purchases':>11}{'spend/order':>13}"
+        f"{'value':>12}"
+    )
+    for tier, count, alive, purchases, spend, value in con.execute(
+        "select coalesce(predicted_value_tier, '(none)'), count(*), avg(probability_alive), "
+        "avg(expected_purchases), avg(expected_average_order_value), sum(predicted_value) "
+        f"from {schema}.segmentation__customer_value group by predicted_value_tier "
+        "order by array_position(['top', 'middle', 'bottom'], predicted_value_tier) nulls last"
+    ).fetchall():
+        lines.append(
+            f"  {tier:<8}{count:>10,}{alive or 0:>10.3f}{purchases or 0:>11.3f}{spend or 0:>13,.2f}"
+            f"{value or 0:>12,.0f}"
+        )
+    audiences = con.execute(
+        "select count(*) filter (where is_high_value_at_risk), "
+        f"count(*) filter (where is_likely_to_buy_soon) from {schema}.segmentation__customer_value"
+    ).fetchone()
+    lines.append(
+        f"  audiences: high value at risk {audiences[0]:,}, likely to buy soon {audiences[1]:,}"
+    )
+    for row in con.execute(
+        "select fit_scope, bgnbd_status, r, alpha, a, b, gamma_gamma_status, p, q, gamma, "
+        "sample_size, period_days, fitted_through_date, holdout_customers, "
+        "actual_holdout_purchases, "
+        f"predicted_holdout_purchases, mean_absolute_error from {schema}.segmentation__value_model "
+        "order by fit_scope"
+    ).fetchall():
+        scope, bgnbd, r, alpha, a, b, gamma_gamma, p, q, gamma, sample, period, through = row[:13]
+        unit = "week" if period == 7 else "day"
+        fit = (
+            f"r {r:.3f}, alpha {alpha:.3f} ({unit}s), a {a:.3f}, b {b:.3f}"
+            if bgnbd == "fitted"
+            else bgnbd
+        )
+        spend = (
+            f"p {p:.2f}, q {q:.2f}, gamma {gamma:.2f}" if gamma_gamma == "fitted" else gamma_gamma
+        )
+        lines.append(f"  {scope} fit (to {through:%Y-%m-%d}, {sample:,} customers): {fit}; {spend}")
+        if scope == "calibration" and row[13]:
+            lines.append(
+                f"    backtest: {row[13]:,} customers, holdout purchases actual {row[14]:,.0f}, "
+                f"predicted {row[15]:,.1f}, mean absolute error per customer {row[16]:.3f}"
+            )
+    lines.append("  backtest by calibration purchases (mean holdout purchases per customer):")
+    lines.append(f"  {'repeat purchases':<18}{'customers':>10}{'actual':>10}{'predicted':>11}")
+    for label, count, actual, predicted in con.execute(
+        "select calibration_purchases_label, customer_count, actual_mean_holdout_purchases, "
+        f"predicted_mean_holdout_purchases from {schema}.segmentation__value_backtest "
+        "order by calibration_purchases"
+    ).fetchall():
+        shown = f"{predicted:>11.3f}" if predicted is not None else f"{'-':>11}"
+        lines.append(f"  {label:<18}{count:>10,}{actual:>10.3f}{shown}")
+    return lines
 
 
 def _gates(con: duckdb.DuckDBPyConnection, schema: str, segments_schema: str | None) -> list[str]:

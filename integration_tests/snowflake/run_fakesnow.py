@@ -9,10 +9,11 @@ is stopped at the end, also on failure:
 
 1. load the raw inputs of --data (parquet or csv) as text tables into
    SEGMENTATION_CI.SEGMENTATION_RAW, as segmentation_demo/load.py does on DuckDB;
-2. load the Python model's DuckDB fit (--cluster-model: a .duckdb file holding
-   main_segmentation.segmentation__cluster_model, or a .parquet/.csv export) as
-   a fixture: fakesnow cannot run Python, so the wrapper project here copies it
-   into the model's table (macros/python_model_fixture.sql);
+2. load the Python models' DuckDB outputs (--cluster-model: a .duckdb file holding
+   main_segmentation.segmentation__cluster_model, __value_fit and __value_curves,
+   or a .parquet/.csv export of the cluster model alone, then without the value
+   models) as fixtures: fakesnow cannot run Python, so the wrapper project here
+   copies each into its model's table (macros/python_model_fixture.sql);
 3. `dbt build` of the wrapper project (the package's seeds, SQL models, data
    and unit tests), twice: the second build takes the incremental (MERGE) and
    previous-run paths, and a fresh `dbt test` then compares segments with the
@@ -55,6 +56,11 @@ DATABASE = "SEGMENTATION_CI"
 RAW_SCHEMA = "SEGMENTATION_RAW"
 FIXTURE_TABLE = "CLUSTER_MODEL_FIXTURE"
 CLUSTER_MODEL_TABLE = "main_segmentation.segmentation__cluster_model"
+# The value models' DuckDB outputs (a .duckdb --cluster-model only), fixture table by relation.
+VALUE_MODEL_TABLES = {
+    "VALUE_FIT_FIXTURE": "main_segmentation.segmentation__value_fit",
+    "VALUE_CURVES_FIXTURE": "main_segmentation.segmentation__value_curves",
+}
 PREVIOUS_RUN = "segmentation__customer_segments_v1__previous"
 # Values from data or config that must survive quoting (issue 13): quotes,
 # backslashes (Snowflake escapes), comment and statement markers, newlines.
@@ -147,6 +153,33 @@ def load_cluster_model(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
     if rows == 0:
         raise Failure(f"the cluster model in {path} has no rows")
     print(f"loaded {RAW_SCHEMA}.{FIXTURE_TABLE} from {path}: {rows} segments")
+
+
+def load_value_models(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """The value models' DuckDB outputs as SEGMENTATION_RAW.VALUE_*_FIXTURE (upper-case
+    columns), from a DuckDB build only; an export of the cluster model alone has none,
+    and the value models (and what reads them) then fail in the build."""
+    if path.suffix != ".duckdb":
+        print(f"no value model fixtures: {path} is not a DuckDB build")
+        return
+    duck.execute(f"attach '{_sql_path(path)}' as fit_source (read_only)")
+    try:
+        for fixture, table in VALUE_MODEL_TABLES.items():
+            source = f"fit_source.{table}"
+            columns = _columns(duck, source)
+            duck.execute(
+                f'create or replace table "{DATABASE}"."{RAW_SCHEMA}"."{fixture}" as select '
+                + ", ".join(f'"{column}" as "{column.upper()}"' for column in columns)
+                + f" from {source}"
+            )
+            rows = duck.execute(
+                f'select count(*) from "{DATABASE}"."{RAW_SCHEMA}"."{fixture}"'
+            ).fetchone()[0]
+            print(f"loaded {RAW_SCHEMA}.{fixture} from {path}: {rows} rows")
+    except duckdb.Error as error:
+        raise Failure(f"cannot read the value models from {path}: {error}") from error
+    finally:
+        duck.execute("detach fit_source")
 
 
 def dbt(args: list[str], env: dict[str, str], what: str, timeout: float) -> None:
@@ -262,6 +295,10 @@ def compare_with_duckdb(duck: duckdb.DuckDBPyConnection, path: Path) -> None:
         "segmentation__audiences": "audience_id, audience_name, member_count, holdout_count",
         "segmentation__campaign_effectiveness": "audience_id, campaign_id, treated_customers, "
         "opened_customers, treated_ordered_customers, holdout_customers, holdout_ordered_customers",
+        # The value models' fits are the DuckDB build's; the scoring is Snowflake SQL.
+        "segmentation__customer_value": "customer_id, predicted_value_tier, prediction_note, "
+        "is_high_value_at_risk, is_likely_to_buy_soon",
+        "segmentation__value_backtest": "calibration_purchases, customer_count",
     }
     problems = []
     try:
@@ -346,6 +383,7 @@ def run(args: argparse.Namespace) -> None:
         load_inputs(connection_kwargs, duck, data_dir)
         add_missing_functions(duck)
         load_cluster_model(duck, cluster_model)
+        load_value_models(duck, cluster_model)
         duck.close()
         timings["load"] = time.monotonic() - started
 

@@ -1,6 +1,7 @@
--- One row per audience: every cluster segment, RFM segment and lifecycle stage
--- a customer has ever held (kept when it empties, so a CRM audience does not
--- vanish), and every user-defined audience of the definitions seed.
+-- One row per audience: every cluster segment, RFM segment, lifecycle stage and
+-- predicted-value audience a customer has ever held (kept when it empties, so a
+-- CRM audience does not vanish), and every user-defined audience of the
+-- definitions seed.
 {%- set priorities = segmentation.setting('segmentation__audience_priorities') or {} %}
 {%- set default_share = segmentation.setting('segmentation__holdout_share') %}
 
@@ -39,13 +40,25 @@ built_in as (
     select
         labels_seen.label_kind,
         labels_seen.label,
-        case labels_seen.label_kind
-            when 'cluster_segment' then coalesce(segment_profiles.profile_name, segment_names.named_name)
+        case
+            when labels_seen.label_kind = 'cluster_segment'
+                then coalesce(segment_profiles.profile_name, segment_names.named_name)
+            when labels_seen.label_kind = 'predicted_value' and labels_seen.label = 'high_value_at_risk'
+                then 'High value at risk'
+            when labels_seen.label_kind = 'predicted_value' and labels_seen.label = 'likely_to_buy_soon'
+                then 'Likely to buy soon'
             else labels_seen.label
         end as audience_name,
-        case labels_seen.label_kind
-            when 'cluster_segment' then coalesce(segment_profiles.profile_description, segment_names.named_description)
-            when 'rfm_segment' then 'Customers in the RFM segment ' || labels_seen.label || '.'
+        case
+            when labels_seen.label_kind = 'cluster_segment'
+                then coalesce(segment_profiles.profile_description, segment_names.named_description)
+            when labels_seen.label_kind = 'rfm_segment'
+                then 'Customers in the RFM segment ' || labels_seen.label || '.'
+            when labels_seen.label_kind = 'predicted_value' and labels_seen.label = 'high_value_at_risk'
+                then 'Customers worth the most if they stay active whose probability of still being active'
+                    || ' has fallen (segmentation__customer_value).'
+            when labels_seen.label_kind = 'predicted_value' and labels_seen.label = 'likely_to_buy_soon'
+                then 'Customers expected to buy again within the value horizon (segmentation__customer_value).'
             else 'Customers in the lifecycle stage ' || labels_seen.label || '.'
         end as audience_description,
         cast(null as {{ dbt.type_int() }}) as priority,

@@ -1,7 +1,8 @@
 -- One row per customer and label slot as of this build, in the long shape the
 -- membership snapshot keeps: the cluster segment, the RFM segment, the
--- lifecycle stage (one label each) and every user-defined audience the
--- customer is in (a slot each). A missing label is no row.
+-- lifecycle stage (one label each), the built-in predicted-value audiences and
+-- every user-defined audience the customer is in (a slot each). A missing label
+-- is no row.
 
 with
 
@@ -11,6 +12,10 @@ segments as (
 
 custom_audiences as (
     select * from {{ ref('int_segmentation__custom_audience_members') }}
+),
+
+customer_value as (
+    select * from {{ ref('int_segmentation__customer_value') }}
 ),
 
 labels as (
@@ -41,6 +46,26 @@ labels as (
         lifecycle_stage as label
     from segments
     where lifecycle_stage is not null
+
+    union all
+
+    select
+        customer_id,
+        'predicted_value' as label_kind,
+        'predicted_value:high_value_at_risk' as label_slot,
+        'high_value_at_risk' as label
+    from customer_value
+    where is_high_value_at_risk
+
+    union all
+
+    select
+        customer_id,
+        'predicted_value' as label_kind,
+        'predicted_value:likely_to_buy_soon' as label_slot,
+        'likely_to_buy_soon' as label
+    from customer_value
+    where is_likely_to_buy_soon
 
     union all
 

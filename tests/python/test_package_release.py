@@ -11,6 +11,12 @@ from conftest import ROOT
 from packaging.requirements import Requirement
 
 MODEL = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
+# The value models (docs/decisions/0023): their Snowflake packages are a subset of the
+# cluster model's pins, and the fit carries the package version too.
+VALUE_MODELS = [
+    ROOT / "models" / "segments" / "segmentation__value_fit.py",
+    ROOT / "models" / "segments" / "segmentation__value_curves.py",
+]
 
 
 def package_version() -> str:
@@ -19,8 +25,9 @@ def package_version() -> str:
 
 def test_every_version_is_dbt_projects() -> None:
     version = package_version()
-    source = MODEL.read_text()
-    assert re.search(r'^PACKAGE_VERSION = "([^"]+)"', source, re.M)[1] == version
+    for model in (MODEL, VALUE_MODELS[0]):
+        source = model.read_text()
+        assert re.search(r'^PACKAGE_VERSION = "([^"]+)"', source, re.M)[1] == version, model
     assert (
         re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)[1]
         == version
@@ -50,3 +57,19 @@ def test_snowflake_packages_are_the_runtime_requirements() -> None:
         re.findall(r"^\s*(?:from|import) (numpy|pandas|sklearn|scipy)\b", MODEL.read_text(), re.M)
     )
     assert imported == {"numpy", "pandas", "sklearn", "scipy"}
+
+
+def test_value_models_pin_the_cluster_models_versions() -> None:
+    """The value models declare the same versions as the cluster model (one Snowflake
+    environment) and import only what they declare."""
+    cluster = set(
+        re.search(r"packages=\[([^\]]*)\]", MODEL.read_text())[1].replace('"', "").split(", ")
+    )
+    for model in VALUE_MODELS:
+        source = model.read_text()
+        pins = set(re.search(r"packages=\[([^\]]*)\]", source)[1].replace('"', "").split(", "))
+        assert pins <= cluster, model
+        imported = set(
+            re.findall(r"^\s*(?:from|import) (numpy|pandas|sklearn|scipy)\b", source, re.M)
+        )
+        assert imported == {pin.split("==")[0] for pin in pins}, model

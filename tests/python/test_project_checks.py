@@ -26,6 +26,9 @@ PUBLIC_MARTS = {
     "segmentation__audience_memberships",
     "segmentation__campaign_effectiveness",
     "segmentation__quality_gates",
+    "segmentation__customer_value",
+    "segmentation__value_model",
+    "segmentation__value_backtest",
 }
 
 

@@ -28,7 +28,9 @@ from snowflake.snowpark.mock import _connection as _mock_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL_FILE = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
-FIXTURE_FILES = ("features", "cluster_model", "assignments", "customer_md5")
+FIXTURE_FILES = (
+    "features", "cluster_model", "assignments", "customer_md5", "value_summary", "value_fit",
+)  # fmt: skip
 FEATURES_TABLE = "INT_SEGMENTATION__CUSTOMER_FEATURES"  # what the model refs
 
 

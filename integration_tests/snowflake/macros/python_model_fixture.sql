@@ -1,7 +1,8 @@
 {#- fakesnow cannot run Python models (no Snowpark). The table
-    materialization here copies the Python model's DuckDB fit, loaded by
-    run_fakesnow.py as var fakesnow_cluster_model_fixture, into the model's
-    relation; SQL models go on to dbt-snowflake's own table materialization. -#}
+    materialization here copies each Python model's DuckDB output, loaded by
+    run_fakesnow.py into the table that var fakesnow_python_model_fixtures names
+    for it, into the model's relation; SQL models go on to dbt-snowflake's own
+    table materialization. -#}
 {% materialization table, adapter='snowflake', supported_languages=['sql', 'python'] %}
   {%- if model['language'] != 'python' -%}
     {{ return(dbt.materialization_table_snowflake()) }}
@@ -9,7 +10,12 @@
 
   {%- set target_relation = api.Relation.create(
       identifier=model['alias'], schema=schema, database=database, type='table') -%}
-  {%- set fixture = var('fakesnow_cluster_model_fixture') -%}
+  {%- set fixtures = var('fakesnow_python_model_fixtures') -%}
+  {%- if model['name'] not in fixtures -%}
+    {{ exceptions.raise_compiler_error("no fakesnow fixture for the Python model " ~ model['name']
+        ~ "; add it to var fakesnow_python_model_fixtures and to run_fakesnow.py") }}
+  {%- endif -%}
+  {%- set fixture = fixtures[model['name']] -%}
 
   {{ run_hooks(pre_hooks) }}
   {% call statement('main') -%}
