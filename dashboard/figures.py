@@ -182,6 +182,11 @@ def sankey_layout(flow: pd.DataFrame, steps: int = 21) -> tuple[pd.DataFrame, pd
             top += total + gap
     nodes = pd.DataFrame(node_rows)
     cursor = {(r.side, r.label): r.y0 for r in nodes.itertuples()}
+    # Stack each node's ribbons in the order of the nodes at their other end: no crossing
+    # inside a node.
+    flow = flow.assign(
+        _from=[cursor[(0, v)] for v in flow["from"]], _to=[cursor[(1, v)] for v in flow["to"]]
+    ).sort_values(["_from", "_to"])
     x = np.linspace(0, 1, steps)
     ease = x * x * (3 - 2 * x)
     ribbons = []

@@ -30,6 +30,26 @@ def lifts() -> pd.DataFrame | None:
     return None if effectiveness is None else fig.lift_with_intervals(effectiveness)
 
 
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def derived(name: str, mart_names: tuple[str, ...], *args: object) -> object:
+    """figures.<name>(<the marts>, *args), computed once per mart refresh."""
+    return getattr(fig, name)(*(mart(m) for m in mart_names), *args)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def audience_overlaps(audience_ids: tuple[str, ...]) -> pd.DataFrame:
+    return fig.overlaps(mart("segmentation__audience_memberships"), list(audience_ids))
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def latest_changes(rows: int) -> tuple[int, pd.Timestamp | None, pd.DataFrame]:
+    changes = mart("segmentation__sync_changes")
+    latest = changes.sort_values(
+        ["changed_at", "customer_id", "label_kind"], ascending=[False, True, True]
+    )
+    return len(changes), changes["changed_at"].max(), latest.head(rows)
+
+
 def chart(spec: alt.TopLevelMixin) -> None:
     try:
         st.altair_chart(spec, width="stretch")
@@ -57,23 +77,23 @@ def footer(slug: str) -> None:
 
 def overview() -> None:
     st.title("Customer segments")
-    segments = mart("segmentation__customer_segments_v1")
-    profiles = mart("segmentation__segment_profiles")
-    gates = mart("segmentation__quality_gates")
-    rejected = mart("segmentation__rejected_rows")
-    figures = fig.overview(segments, gates, rejected)
-    columns = st.columns(6)
-    columns[0].metric("Customers", fig.fmt_int(figures["customers"]))
-    columns[1].metric("Clustered share", fig.fmt_pct(figures["clustered_share"]))
-    columns[2].metric("Segments", fig.fmt_int(figures["segments"]))
-    columns[3].metric("Last build", fig.fmt_time(figures["last_build"]))
-    gate_text = f"{figures['gates_passed']}/{figures['gates']} passed"
-    columns[4].metric("Quality gates", gate_text)
-    columns[5].metric("Rejected rows", fig.fmt_int(figures["rejected_rows"]))
+    figures = derived(
+        "overview",
+        ("segmentation__customer_segments_v1", "segmentation__quality_gates",
+         "segmentation__rejected_rows"),
+    )  # fmt: skip
+    top = st.columns(3)
+    top[0].metric("Customers", fig.fmt_int(figures["customers"]))
+    top[1].metric("Clustered share", fig.fmt_pct(figures["clustered_share"]))
+    top[2].metric("Segments", fig.fmt_int(figures["segments"]))
+    bottom = st.columns(3)
+    bottom[0].metric("Last build", fig.fmt_time(figures["last_build"]))
+    bottom[1].metric("Quality gates", f"{figures['gates_passed']}/{figures['gates']} passed")
+    bottom[2].metric("Rejected rows", fig.fmt_int(figures["rejected_rows"]))
     if figures["gates_passed"] < figures["gates"]:
         st.warning("A quality gate failed: the segments shown are the last good build's.")
 
-    sizes = fig.segment_sizes(profiles)
+    sizes = derived("segment_sizes", ("segmentation__segment_profiles",))
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Segments")
@@ -129,7 +149,7 @@ def personas() -> None:
 
     st.subheader("Feature z-scores by segment")
     st.caption("Each segment's mean against all buying customers', in standard deviations.")
-    z = fig.z_scores(profiles)
+    z = derived("z_scores", ("segmentation__segment_profiles",))
     chart(
         alt.Chart(z)
         .mark_rect()
@@ -154,7 +174,7 @@ def personas() -> None:
     second = right.selectbox(
         "Segment B", ids, index=min(1, len(ids) - 1), format_func=lambda i: f"{i} · {names[i]}"
     )
-    compared = fig.compare_segments(profiles, first, second)
+    compared = derived("compare_segments", ("segmentation__segment_profiles",), first, second)
     long = compared.melt(
         id_vars="feature", value_vars=["z_a", "z_b"], var_name="segment", value_name="z"
     )
@@ -180,9 +200,7 @@ def personas() -> None:
 
 def rfm() -> None:
     st.title("RFM")
-    features = mart("segmentation__customer_features")
-    segments = mart("segmentation__customer_segments_v1")
-    grid = fig.rfm_grid(features)
+    grid = derived("rfm_grid", ("segmentation__customer_features",))
     base = alt.Chart(grid).encode(
         x=alt.X("f_score:O", title="Frequency score (5 = most orders)"),
         y=alt.Y("r_score:O", title="Recency score (5 = most recent)", sort="descending"),
@@ -217,7 +235,7 @@ def rfm() -> None:
             ).properties(height=320)
         )
     st.subheader("RFM segments")
-    sizes = fig.label_sizes(segments, "rfm_segment")
+    sizes = derived("label_sizes", ("segmentation__customer_segments_v1",), "rfm_segment")
     chart(
         alt.Chart(sizes)
         .mark_bar()
@@ -239,13 +257,12 @@ KINDS = {"cluster_segment": "Cluster segment", "lifecycle_stage": "Lifecycle sta
 
 def movement() -> None:
     st.title("Lifecycle and movement")
-    history = mart("segmentation__segment_membership_history")
     transitions = mart("segmentation__segment_transitions")
     kind = st.radio(
         "Label", list(KINDS), format_func=KINDS.get, horizontal=True, key="movement_kind"
     )
     st.subheader(f"{KINDS[kind]} sizes across builds")
-    sizes = fig.sizes_across_builds(history, kind)
+    sizes = derived("sizes_across_builds", ("segmentation__segment_membership_history",), kind)
     builds = sizes["built_at"].nunique()
     mark = alt.Chart(sizes).mark_line(point=True) if builds > 1 else alt.Chart(sizes).mark_bar()
     chart(
@@ -269,7 +286,7 @@ def movement() -> None:
         st.info("No build has changed a label yet.")
         return
     run_at = st.selectbox("Build", runs, format_func=fig.fmt_time, key="movement_run")
-    flow = fig.flows(transitions, run_at, kind)
+    flow = derived("flows", ("segmentation__segment_transitions",), run_at, kind)
     moved = int(flow.loc[flow["transition_type"] == "moved", "customers"].sum())
     entered = int(flow.loc[flow["transition_type"] == "entered", "customers"].sum())
     exited = int(flow.loc[flow["transition_type"] == "exited", "customers"].sum())
@@ -290,7 +307,7 @@ def movement() -> None:
         return
     nodes, ribbons = fig.sankey_layout(flow)
     depth = alt.Scale(domain=[float(nodes["y1"].max()), 0])
-    band = alt.Scale(domain=[-0.25, 1.25])
+    band = alt.Scale(domain=[-0.3, 1.6])
     ribbon_layer = (
         alt.Chart(ribbons)
         .mark_area(opacity=0.45)
@@ -341,8 +358,6 @@ def movement() -> None:
 def audiences() -> None:
     st.title("Audiences")
     catalog = mart("segmentation__audiences")
-    memberships = mart("segmentation__audience_memberships")
-    changes = mart("segmentation__sync_changes")
     kinds = ["audience", "cluster_segment", "rfm_segment", "lifecycle_stage"]
     catalog = catalog.assign(
         kind_order=catalog["audience_kind"].map({k: i for i, k in enumerate(kinds)})
@@ -373,7 +388,7 @@ def audiences() -> None:
         "Audiences", list(names), default=default[:8], format_func=names.get, key="overlap_ids"
     )
     if len(chosen) >= 2:
-        pairs = fig.overlaps(memberships, chosen)
+        pairs = audience_overlaps(tuple(chosen)).copy()
         pairs["a"] = pairs["audience_a"].map(names)
         pairs["b"] = pairs["audience_b"].map(names)
         order = [names[a] for a in chosen]
@@ -390,7 +405,12 @@ def audiences() -> None:
         chart(
             (
                 base.mark_rect().encode(color=alt.Color("share_of_a:Q", title="Share of row"))
-                + base.mark_text().encode(text=alt.Text("customers:Q", format=","))
+                + base.mark_text().encode(
+                    text=alt.Text("customers:Q", format=","),
+                    color=alt.condition(
+                        "datum.share_of_a > 0.5", alt.value("white"), alt.value("black")
+                    ),
+                )
             ).properties(height=40 * len(chosen) + 60)
         )
         st.caption("Cell: customers in both; colour: their share of the row's audience.")
@@ -398,14 +418,11 @@ def audiences() -> None:
         st.info("Pick two audiences or more.")
 
     st.subheader("Sync feed preview (changes only)")
-    latest = changes.sort_values(
-        ["changed_at", "customer_id", "label_kind"], ascending=[False, True, True]
-    )
+    total, last_changed_at, preview = latest_changes(20)
     st.caption(
-        f"{fig.fmt_int(len(changes))} changes in all; the latest build's"
-        f" ({fig.fmt_time(changes['changed_at'].max())}), first 20 by customer."
+        f"{fig.fmt_int(total)} changes in all; the latest build's"
+        f" ({fig.fmt_time(last_changed_at)}), first 20 by customer."
     )
-    preview = latest.head(20)
     table(
         pd.DataFrame(
             {
@@ -482,7 +499,11 @@ def campaigns() -> None:
             )
             + points.mark_point(filled=True, size=80).encode(
                 x="order_rate_lift:Q",
-                color=alt.Color("is_significant:N", title="Interval excludes 0"),
+                color=alt.Color(
+                    "is_significant:N",
+                    title="95% interval excludes 0",
+                    scale=alt.Scale(domain=[True, False], range=["#d62728", "#7f7f7f"]),
+                ),
             )
             + alt.Chart(pd.DataFrame({"zero": [0.0]}))
             .mark_rule(strokeDash=[4, 4])
@@ -516,9 +537,8 @@ def campaigns() -> None:
 def data_quality() -> None:
     st.title("Data quality")
     rejected = mart("segmentation__rejected_rows")
-    features = mart("segmentation__customer_features")
     st.metric("Rejected rows", fig.fmt_int(len(rejected)))
-    by_reason = fig.rejected_by_reason(rejected)
+    by_reason = derived("rejected_by_reason", ("segmentation__rejected_rows",))
     left, right = st.columns([3, 2])
     with left:
         st.subheader("Rejected rows by input and reason")
@@ -538,7 +558,9 @@ def data_quality() -> None:
             )
     with right:
         st.subheader("Reconciliation per input")
-        recon = fig.reconciliation(rejected, features)
+        recon = derived(
+            "reconciliation", ("segmentation__rejected_rows", "segmentation__customer_features")
+        )
         table(
             pd.DataFrame(
                 {
@@ -583,7 +605,7 @@ def fit() -> None:
     columns[1].metric("Silhouette", f"{latest['silhouette']:.3f}")
     columns[2].metric("Fit sample", fig.fmt_int(latest["sample_size"]))
     columns[3].metric("Runs", fig.fmt_int(len(runs)))
-    scores = fig.k_scores(runs)
+    scores = derived("k_scores", ("segmentation__clustering_runs",))
     st.subheader(f"Model selection: {latest['k_selection']} by k (latest run)")
     base = alt.Chart(scores).encode(
         x=alt.X("k:O", title="k"),
