@@ -24,7 +24,6 @@ MARTS = (
     "segmentation__customer_segments_v1",
     "segmentation__customer_features",
     "segmentation__segment_profiles",
-    "segmentation__rfm_summary",
     "segmentation__rejected_rows",
     "segmentation__quality_gates",
     "segmentation__clustering_runs",

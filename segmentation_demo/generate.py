@@ -289,18 +289,20 @@ def _orders(
     return orders, order_items
 
 
-def _newsletter_sends(drawn: np.ndarray, signup: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _newsletter_sends(drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Campaign number (1..CAMPAIGNS) and send time of the first newsletter burst from `drawn` on.
 
     Newsletter c starts at HISTORY_START + (c - 1) periods, the last four days
-    before the reference date, and goes out over NEWSLETTER_SEND_DAYS; a send
-    is never before the customer's signup.
+    before the reference date, and goes out over NEWSLETTER_SEND_DAYS. A moment
+    after the last newsletter's start keeps its time (inside that newsletter's
+    days). A send is thus never before the moment drawn, which is after the
+    customer's signup unless they signed up in the last two days.
     """
     period = (REF_S - 4 * DAY - START_S) / (CAMPAIGNS - 1)
     position = (drawn - START_S) / period
     index = np.minimum(np.ceil(position), CAMPAIGNS - 1)
     offset = (position % 1) * NEWSLETTER_SEND_DAYS * DAY
-    sent = np.maximum(START_S + index * period + offset, signup)
+    sent = np.where(position > CAMPAIGNS - 1, drawn, START_S + index * period + offset)
     return index.astype("int64") + 1, sent.astype("int64")
 
 
@@ -486,7 +488,7 @@ def _block(
     rng.integers(0, CAMPAIGNS, n)
     sent_low = np.minimum(signup[t_owner], REF_S - 2 * DAY)
     drawn = sent_low + rng.random(len(t_owner)) * (REF_S - 2 * DAY - sent_low)
-    campaign, sent = _newsletter_sends(drawn, signup[t_owner])
+    campaign, sent = _newsletter_sends(drawn)
     opened = rng.random(len(t_owner)) < np.array([p.open_rate for p in PERSONAS])[t_persona]
     click_rate = np.array([p.click_rate for p in PERSONAS])[t_persona]
     clicked = opened & (rng.random(len(t_owner)) < click_rate)
