@@ -539,44 +539,41 @@ def data_quality() -> None:
     rejected = mart("segmentation__rejected_rows")
     st.metric("Rejected rows", fig.fmt_int(len(rejected)))
     by_reason = derived("rejected_by_reason", ("segmentation__rejected_rows",))
-    left, right = st.columns([3, 2])
-    with left:
-        st.subheader("Rejected rows by input and reason")
-        if by_reason.empty:
-            st.info("No input row was rejected.")
-        else:
-            chart(
-                alt.Chart(by_reason)
-                .mark_bar()
-                .encode(
-                    x=alt.X("sum(rows):Q", title="Rows"),
-                    y=alt.Y("input_name:N", title=None, sort="-x"),
-                    color=alt.Color("reason_code:N", title="Reason"),
-                    tooltip=["input_name", "reason_code", alt.Tooltip("rows:Q", format=",")],
-                )
-                .properties(height=240)
+    st.subheader("Rejected rows by input and reason")
+    if by_reason.empty:
+        st.info("No input row was rejected.")
+    else:
+        chart(
+            alt.Chart(by_reason)
+            .mark_bar()
+            .encode(
+                x=alt.X("sum(rows):Q", title="Rows"),
+                y=alt.Y("input_name:N", title=None, sort="-x"),
+                color=alt.Color("reason_code:N", title="Reason"),
+                tooltip=["input_name", "reason_code", alt.Tooltip("rows:Q", format=",")],
             )
-    with right:
-        st.subheader("Reconciliation per input")
-        recon = derived(
-            "reconciliation", ("segmentation__rejected_rows", "segmentation__customer_features")
+            .properties(height=240)
         )
-        table(
-            pd.DataFrame(
-                {
-                    "Input": recon["input"],
-                    "Rejected": recon["rejected_rows"].map(fig.fmt_int),
-                    "Accepted": recon["accepted_rows"].map(
-                        lambda v: fig.NA if v is None or pd.isna(v) else fig.fmt_int(v)
-                    ),
-                    "Accepted counted as": recon["accepted_as"],
-                }
-            )
+    st.subheader("Reconciliation per input")
+    recon = derived(
+        "reconciliation", ("segmentation__rejected_rows", "segmentation__customer_features")
+    )
+    table(
+        pd.DataFrame(
+            {
+                "Input": recon["input"],
+                "Rejected": recon["rejected_rows"].map(fig.fmt_int),
+                "Accepted": recon["accepted_rows"].map(
+                    lambda v: fig.NA if v is None or pd.isna(v) else fig.fmt_int(v)
+                ),
+                "Accepted counted as": recon["accepted_as"],
+            }
         )
-        st.caption(
-            "Every build's row_reconciliation test proves input rows = accepted + rejected per"
-            " input; the public marts carry the accepted customers and orders."
-        )
+    )
+    st.caption(
+        "Every build's row_reconciliation test proves input rows = accepted + rejected per"
+        " input; the public marts carry the accepted customers and orders."
+    )
     st.subheader("By reason")
     table(
         pd.DataFrame(
