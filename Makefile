@@ -207,7 +207,7 @@ chromium:
 # times in target/dashboard/), and the demo's planted campaign effect recovered.
 dashboard-test: dbt-test chromium $(STAMP)
 	DASHBOARD_TEST_DUCKDB=$(TEST_DB) DASHBOARD_TEST_DATA=$(DEMO_DATA) CHROMIUM=$$(command -v $(CHROMIUM)) \
-		$(BIN)/python -m pytest tests/dashboard -p no:cacheprovider
+		$(BIN)/python -m pytest tests/dashboard -p no:cacheprovider -s
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_segment_quality.py

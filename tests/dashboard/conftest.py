@@ -36,7 +36,7 @@ def build(tmp_path_factory) -> Path:
     source = ROOT / os.environ.get("DASHBOARD_TEST_DUCKDB", "target/make_test.duckdb")
     if not source.exists():
         pytest.fail(f"no build at {source}: run `make dbt-test` (or make dashboard-test)")
-    copy = tmp_path_factory.mktemp("dashboard") / "build.duckdb"
+    copy = tmp_path_factory.mktemp("dashboard") / source.name
     shutil.copyfile(source, copy)
     return copy
 
