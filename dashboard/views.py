@@ -102,7 +102,7 @@ def overview() -> None:
             .mark_bar()
             .encode(
                 x=alt.X("customer_count:Q", title="Customers"),
-                y=alt.Y("segment_name:N", sort="-x", title=None),
+                y=alt.Y("segment_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320)),
                 tooltip=[
                     alt.Tooltip("segment_id:Q", title="Segment"),
                     alt.Tooltip("segment_name:N", title="Name"),
