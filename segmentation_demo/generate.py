@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,8 @@ BROWSE_EVENTS = np.array(
      "checkout_start", "login", "app_open"]
 )  # fmt: skip
 TOUCH_CHANNELS = np.array(["email", "sms", "push"])
-CAMPAIGNS = 40
+CAMPAIGNS = 40  # newsletters CMP001..CMP040, one burst of NEWSLETTER_SEND_DAYS each
+NEWSLETTER_SEND_DAYS = 3
 INTERESTS = np.array(["outdoors", "tech", "fashion", "home", "fitness", "travel"])
 VALUES = np.array(["sustainability", "price", "quality", "convenience"])
 CONTACTS = np.array(["email", "sms", "push", "none"])
@@ -145,6 +147,43 @@ PERSONAS = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Burst:
+    """A targeted campaign: sent in a few days to one persona, less an audience's holdout.
+
+    The persona stands for `audience_id`, the audience the demo build gives it
+    (its cluster segment, matched by tests/dashboard/test_planted_effect.py).
+    Members held out of that audience (`segmentation__audience_memberships`:
+    md5('segmentation|<audience_id>|<customer_id>'), first four hex digits below
+    10 %) are not sent it, as a CRM synced from the marts would do. The planted
+    effect: each treated member places one extra order in the ten days after
+    the send with probability `order_probability`, so the share of treated
+    members who order in the outcome window rises by about
+    order_probability x (1 - the holdout's share).
+    """
+
+    campaign_id: str
+    persona: str
+    audience_id: str
+    starts_days_before_reference: int
+    send_days: int
+    order_probability: float
+
+
+BURSTS = [
+    Burst("CMP041", "bargain_hunter", "cluster_segment:5", 150, 3, 0.25),
+    Burst("CMP042", "loyal_high_spender", "cluster_segment:6", 90, 3, 0.0),
+]
+HOLDOUT_SHARE = 0.1  # segmentation__holdout_share's default
+PLANTED_ORDER_DAYS = 10
+
+
+def holdout_fraction(audience_id: str, customer_id: str, salt: str = "segmentation") -> float:
+    """The package's holdout digest (macros holdout_digest, hex_fraction) as a fraction."""
+    digest = hashlib.md5(f"{salt}|{audience_id}|{customer_id}".encode()).hexdigest()
+    return int(digest[:4], 16) / 65536
+
+
 def _weights(values: tuple[float, ...]) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     return array / array.sum()
@@ -191,8 +230,155 @@ REF_S = int(REFERENCE.astype("int64"))
 START_S = int(HISTORY_START.astype("int64"))
 
 
-def _block(rng: np.random.Generator, first: int, n: int, counters: dict[str, int]) -> dict:
-    """Generate customers first+1 .. first+n and everything they did."""
+def _orders(
+    rng: np.random.Generator,
+    o_persona: np.ndarray,
+    owner_ids: pa.Array,
+    ordered: np.ndarray,
+    counters: dict[str, int],
+) -> tuple[pa.Table, pa.Table]:
+    """Orders placed at `ordered` (epoch seconds) by customers of these personas, with lines."""
+    n_orders = len(o_persona)
+    order_number = counters["order"] + np.arange(1, n_orders + 1)
+    counters["order"] += n_orders
+
+    # Order lines: categories and prices by persona; order totals from the lines.
+    line_count = 1 + rng.poisson(np.array([p.items_mean for p in PERSONAS])[o_persona] - 1).clip(0)
+    line_order = np.repeat(np.arange(n_orders), line_count)
+    l_persona = o_persona[line_order]
+    category = _pick(rng, l_persona, "categories", len(line_order))
+    product = category * PRODUCTS_PER_CATEGORY + rng.integers(
+        0, PRODUCTS_PER_CATEGORY, len(line_order)
+    )
+    base_price = CATEGORY_PRICE[category] * (0.6 + (product % 7) / 7.5)
+    factor = np.array([p.price_factor for p in PERSONAS])[l_persona]
+    unit_price = np.round(base_price * factor * rng.lognormal(0, 0.15, len(line_order)), 2)
+    quantity = 1 + (rng.random(len(line_order)) < 0.2).astype("int64")
+    gross = np.bincount(line_order, weights=quantity * unit_price, minlength=n_orders)
+    gross = np.round(gross, 2)
+    discounted = (
+        rng.random(n_orders) < np.array([p.discount_probability for p in PERSONAS])[o_persona]
+    )
+    low = np.array([p.discount_range[0] for p in PERSONAS])[o_persona]
+    high = np.array([p.discount_range[1] for p in PERSONAS])[o_persona]
+    discount = np.where(discounted, np.round(gross * rng.uniform(low, high), 2), 0.0)
+    total = np.round(gross - discount, 2)
+    channel = _pick(rng, o_persona, "order_channels", n_orders)
+    status = rng.choice(3, n_orders, p=[0.92, 0.05, 0.03])
+    order_id = _ids("O", order_number, 9)
+    orders = pa.table(
+        {
+            "order_id": order_id,
+            "customer_id": owner_ids,
+            "ordered_at": _timestamps(ordered),
+            "order_total": _money(total),
+            "discount_total": _money(discount),
+            "channel": _text(ORDER_CHANNELS[channel]),
+            "status": _text(STATUSES[status]),
+        }
+    )
+    order_items = pa.table(
+        {
+            "order_id": order_id.take(pa.array(line_order)),
+            "product_id": _ids("P", product + 1, 5),
+            "category": _text(CATEGORIES[category]),
+            "quantity": _text(quantity),
+            "unit_price": _money(unit_price),
+        }
+    )
+    return orders, order_items
+
+
+def _newsletter_sends(drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Campaign number (1..CAMPAIGNS) and send time of the first newsletter burst from `drawn` on.
+
+    Newsletter c starts at HISTORY_START + (c - 1) periods, the last four days
+    before the reference date, and goes out over NEWSLETTER_SEND_DAYS. A moment
+    after the last newsletter's start keeps its time (inside that newsletter's
+    days). A send is thus never before the moment drawn, which is after the
+    customer's signup unless they signed up in the last two days.
+    """
+    period = (REF_S - 4 * DAY - START_S) / (CAMPAIGNS - 1)
+    position = (drawn - START_S) / period
+    index = np.minimum(np.ceil(position), CAMPAIGNS - 1)
+    offset = (position % 1) * NEWSLETTER_SEND_DAYS * DAY
+    sent = np.where(position > CAMPAIGNS - 1, drawn, START_S + index * period + offset)
+    return index.astype("int64") + 1, sent.astype("int64")
+
+
+def _bursts(
+    rng: np.random.Generator,
+    persona: np.ndarray,
+    customer_id: pa.Array,
+    signup: np.ndarray,
+    counters: dict[str, int],
+) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """The targeted campaigns' touches (BURSTS) and the orders planted among their treated."""
+    names = [p.name for p in PERSONAS]
+    ids = np.asarray(customer_id.to_pylist(), dtype=object)
+    touch_owner, touch_sent, touch_campaign = [], [], []
+    order_owner, order_at = [], []
+    for burst in BURSTS:
+        start = REF_S - burst.starts_days_before_reference * DAY
+        members = np.nonzero((persona == names.index(burst.persona)) & (signup < start))[0]
+        held_out = np.array(
+            [holdout_fraction(burst.audience_id, c) < HOLDOUT_SHARE for c in ids[members]],
+            dtype=bool,
+        )
+        treated = members[~held_out]
+        sent = start + (rng.random(len(treated)) * burst.send_days * DAY).astype("int64")
+        ordering = rng.random(len(treated)) < burst.order_probability
+        delay = (rng.random(len(treated)) * PLANTED_ORDER_DAYS * DAY).astype("int64")
+        touch_owner.append(treated)
+        touch_sent.append(sent)
+        touch_campaign.append(np.full(len(treated), burst.campaign_id, dtype=object))
+        order_owner.append(treated[ordering])
+        order_at.append((sent + delay)[ordering])
+    t_owner = np.concatenate(touch_owner)
+    sent = np.concatenate(touch_sent)
+    t_persona = persona[t_owner]
+    opened = rng.random(len(t_owner)) < np.array([p.open_rate for p in PERSONAS])[t_persona]
+    click_rate = np.array([p.click_rate for p in PERSONAS])[t_persona]
+    clicked = opened & (rng.random(len(t_owner)) < click_rate)
+    converted = clicked & (rng.random(len(t_owner)) < 0.2)
+    open_at = sent + rng.integers(60, 6 * 3600, len(t_owner))
+    click_at = open_at + rng.integers(5, 600, len(t_owner))
+    convert_at = click_at + rng.integers(60, 3600, len(t_owner))
+
+    def maybe(flag: np.ndarray, seconds: np.ndarray) -> pa.Array:
+        return pc.if_else(pa.array(flag), _timestamps(seconds), pa.nulls(len(flag), pa.string()))
+
+    touches = pa.table(
+        {
+            "customer_id": customer_id.take(pa.array(t_owner)),
+            "campaign_id": _text(np.concatenate(touch_campaign).astype(str)),
+            "channel": _text(np.full(len(t_owner), "email")),
+            "sent_at": _timestamps(sent),
+            "opened_at": maybe(opened, open_at),
+            "clicked_at": maybe(clicked, click_at),
+            "converted_at": maybe(converted, convert_at),
+        }
+    )
+    o_owner = np.concatenate(order_owner)
+    orders, order_items = _orders(
+        rng, persona[o_owner], customer_id.take(pa.array(o_owner)), np.concatenate(order_at),
+        counters,
+    )  # fmt: skip
+    return touches, orders, order_items
+
+
+def _block(
+    rng: np.random.Generator,
+    burst_rng: np.random.Generator,
+    first: int,
+    n: int,
+    counters: dict[str, int],
+) -> dict:
+    """Generate customers first+1 .. first+n and everything they did.
+
+    `rng` draws everything but the targeted campaigns (BURSTS) and their planted
+    orders, which `burst_rng` draws: the other rows do not depend on the bursts.
+    """
     shares = _weights(tuple(p.share for p in PERSONAS))
     persona = rng.choice(len(PERSONAS), size=n, p=shares)
     number = np.arange(first + 1, first + n + 1)
@@ -242,53 +428,8 @@ def _block(rng: np.random.Generator, first: int, n: int, counters: dict[str, int
     recent_rows = first_of_customer[has_recent]
     ordered[recent_rows] = REF_S - rng.random(len(recent_rows)) * recent[recent_rows] * DAY
     ordered = ordered.astype("int64")
-    n_orders = len(owner)
-    order_number = counters["order"] + np.arange(1, n_orders + 1)
-    counters["order"] += n_orders
-
-    # Order lines: categories and prices by persona; order totals from the lines.
-    line_count = 1 + rng.poisson(per("items_mean")[owner] - 1).clip(0)
-    line_order = np.repeat(np.arange(n_orders), line_count)
-    l_persona = o_persona[line_order]
-    category = _pick(rng, l_persona, "categories", len(line_order))
-    product = category * PRODUCTS_PER_CATEGORY + rng.integers(
-        0, PRODUCTS_PER_CATEGORY, len(line_order)
-    )
-    base_price = CATEGORY_PRICE[category] * (0.6 + (product % 7) / 7.5)
-    factor = np.array([p.price_factor for p in PERSONAS])[l_persona]
-    unit_price = np.round(base_price * factor * rng.lognormal(0, 0.15, len(line_order)), 2)
-    quantity = 1 + (rng.random(len(line_order)) < 0.2).astype("int64")
-    gross = np.bincount(line_order, weights=quantity * unit_price, minlength=n_orders)
-    gross = np.round(gross, 2)
-    discounted = (
-        rng.random(n_orders) < np.array([p.discount_probability for p in PERSONAS])[o_persona]
-    )
-    low = np.array([p.discount_range[0] for p in PERSONAS])[o_persona]
-    high = np.array([p.discount_range[1] for p in PERSONAS])[o_persona]
-    discount = np.where(discounted, np.round(gross * rng.uniform(low, high), 2), 0.0)
-    total = np.round(gross - discount, 2)
-    channel = _pick(rng, o_persona, "order_channels", n_orders)
-    status = rng.choice(3, n_orders, p=[0.92, 0.05, 0.03])
-    order_id = _ids("O", order_number, 9)
-    orders = pa.table(
-        {
-            "order_id": order_id,
-            "customer_id": customer_id.take(pa.array(owner)),
-            "ordered_at": _timestamps(ordered),
-            "order_total": _money(total),
-            "discount_total": _money(discount),
-            "channel": _text(ORDER_CHANNELS[channel]),
-            "status": _text(STATUSES[status]),
-        }
-    )
-    order_items = pa.table(
-        {
-            "order_id": order_id.take(pa.array(line_order)),
-            "product_id": _ids("P", product + 1, 5),
-            "category": _text(CATEGORIES[category]),
-            "quantity": _text(quantity),
-            "unit_price": _money(unit_price),
-        }
+    orders, order_items = _orders(
+        rng, o_persona, customer_id.take(pa.array(owner)), ordered, counters
     )
 
     # Events: sessions on a primary device, a few events each; carts and purchases by persona.
@@ -338,14 +479,16 @@ def _block(rng: np.random.Generator, first: int, n: int, counters: dict[str, int
         }
     )
 
-    # Marketing touches: distinct campaigns per customer; opens and clicks by persona.
+    # Marketing touches: a few newsletters per customer since signup, each with
+    # the first newsletter burst from a moment drawn in the customer's time;
+    # opens and clicks by persona. (The unused draw keeps every later value.)
     touch_count = np.minimum(rng.poisson(4, n), CAMPAIGNS)
     t_owner = np.repeat(np.arange(n), touch_count)
     t_persona = persona[t_owner]
-    t_index = np.arange(len(t_owner)) - np.repeat(np.cumsum(touch_count) - touch_count, touch_count)
-    campaign = (rng.integers(0, CAMPAIGNS, n)[t_owner] + t_index) % CAMPAIGNS + 1
+    rng.integers(0, CAMPAIGNS, n)
     sent_low = np.minimum(signup[t_owner], REF_S - 2 * DAY)
-    sent = (sent_low + rng.random(len(t_owner)) * (REF_S - 2 * DAY - sent_low)).astype("int64")
+    drawn = sent_low + rng.random(len(t_owner)) * (REF_S - 2 * DAY - sent_low)
+    campaign, sent = _newsletter_sends(drawn)
     opened = rng.random(len(t_owner)) < np.array([p.open_rate for p in PERSONAS])[t_persona]
     click_rate = np.array([p.click_rate for p in PERSONAS])[t_persona]
     clicked = opened & (rng.random(len(t_owner)) < click_rate)
@@ -368,6 +511,10 @@ def _block(rng: np.random.Generator, first: int, n: int, counters: dict[str, int
             "converted_at": maybe(converted, convert_at),
         }
     )
+    burst_touches, planted_orders, planted_lines = _bursts(
+        burst_rng, persona, customer_id, signup, counters
+    )
+    touches = pa.concat_tables([touches, burst_touches])
 
     # Declared attributes: each customer answers some of four questions.
     names = np.array(
@@ -399,8 +546,8 @@ def _block(rng: np.random.Generator, first: int, n: int, counters: dict[str, int
     )
     return {
         "customers": customers,
-        "orders": orders,
-        "order_items": order_items,
+        "orders": pa.concat_tables([orders, planted_orders]),
+        "order_items": pa.concat_tables([order_items, planted_lines]),
         "events": events,
         "marketing_touches": touches,
         "customer_attributes": attributes,
@@ -557,7 +704,8 @@ def generate(out_dir: Path, customers: int, seed: int, fmt: str = "parquet") -> 
     try:
         for index, first in enumerate(range(0, customers, BLOCK)):
             rng = np.random.default_rng([seed, index])
-            block = _block(rng, first, min(BLOCK, customers - first), counters)
+            burst_rng = np.random.default_rng([seed, index, 1])
+            block = _block(rng, burst_rng, first, min(BLOCK, customers - first), counters)
             truth.write_table(block.pop("ground_truth"))
             if not sample:
                 sample = {name: table.slice(0, 5) for name, table in block.items()}
