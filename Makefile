@@ -96,7 +96,8 @@ dashboard: $(STAMP)
 # PYTEST_LANE_B; lane B is dbt-test, package-env-test, snowpark-test, snowflake-test (with
 # their venvs) and dashboard-test (the browser test on dbt-test's build), then pytest on
 # PYTEST_LANE_B, so that both lanes take about as long (measured in a fresh clone: lane A
-# 640 s, lane B 583 s with test_segment_quality.py only, before dashboard-test's ~50 s).
+# 640 s, lane B 583 s with test_segment_quality.py only, before dashboard-test's ~55 s;
+# on a busy machine, load average 6, with it: lane A 1098 s, lane B 1091 s).
 # Files in PYTEST_LANE_B use none of conftest.py's session builds, or both lanes would
 # build them.
 # The lanes share no file: pytest builds in its own temporary folders. Each step's output
