@@ -687,7 +687,7 @@ def value() -> None:
         " purchase), fitted in the warehouse (docs/decisions/0023); one row per customer with"
         " an order in segmentation__customer_value."
     )
-    top = st.columns(4)
+    top = st.columns([2, 2, 3, 2])
     if full is not None:
         top[0].metric("BG/NBD", status_text(full["bgnbd_status"]))
         top[1].metric("Gamma-Gamma", status_text(full["gamma_gamma_status"]))
@@ -704,7 +704,7 @@ def value() -> None:
 
     tiers = derived("value_tiers", ("segmentation__customer_value",))
     st.subheader("Value tiers")
-    left, right = st.columns([3, 2])
+    left, right = st.columns([2, 3])
     with left:
         chart(
             alt.Chart(tiers)
@@ -765,7 +765,10 @@ def value() -> None:
                 )
                 .properties(height=260)
             )  # fmt: skip
-            st.caption("One-time buyers have probability alive 1, as BG/NBD defines it.")
+            st.caption(
+                "One-time buyers have probability alive 1, as BG/NBD defines it. Hover a bar"
+                " for its customers."
+            )
     with right:
         st.subheader("Value audiences")
         sizes = derived(
@@ -778,7 +781,6 @@ def value() -> None:
             pd.DataFrame(
                 {
                     "Audience": sizes["audience_name"],
-                    "Audience id": sizes["audience_id"],
                     "Customers": sizes["flagged_customers"].map(fig.fmt_int),
                     "Members": sizes["member_count"].map(fig.fmt_int),
                     "Held out": sizes["holdout_count"].map(fig.fmt_int),
@@ -787,7 +789,8 @@ def value() -> None:
         )
         st.caption(
             "Customers: flagged in segmentation__customer_value; members and held out: the"
-            " audience in segmentation__audiences (label kind predicted_value)."
+            " audiences predicted_value:high_value_at_risk and predicted_value:likely_to_buy_soon"
+            " in segmentation__audiences (0 until a customer has been in one)."
         )
 
     st.subheader("Model parameters")
@@ -836,7 +839,7 @@ def value() -> None:
     else:
         order = list(backtest["calibration_purchases_label"])
         base = alt.Chart(long).encode(
-            x=alt.X("calibration_purchases_label:O", sort=order,
+            x=alt.X("calibration_purchases_label:O", sort=order, axis=alt.Axis(labelAngle=0),
                     title="Repeat purchases in the calibration period"),
             y=alt.Y("mean_holdout_purchases:Q", title="Mean purchases in the holdout period"),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),

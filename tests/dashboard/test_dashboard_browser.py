@@ -309,12 +309,13 @@ def test_value_page_figures_equal_the_marts(app, page, marts_of) -> None:
     for name in ("r", "alpha", "a", "b", "p", "q", "gamma"):
         assert parameters.loc["full", name] == figures.fmt_sig(full[name]), name
     # The two value audiences: flagged customers, and the audiences mart's members.
-    sizes = table_with(page, "Audience id").set_index("Audience id")
+    sizes = table_with(page, "Held out").set_index("Audience")
     for flag, audience_id, name in figures.VALUE_AUDIENCES:
         assert metric(page, name) == figures.fmt_int(customer_value[flag].sum())
+        assert sizes.loc[name, "Customers"] == figures.fmt_int(customer_value[flag].sum())
         listed = audience_id in audiences.index
         members = audiences.loc[audience_id, "member_count"] if listed else 0
-        assert sizes.loc[audience_id, "Members"] == figures.fmt_int(members)
+        assert sizes.loc[name, "Members"] == figures.fmt_int(members)
     # The backtest table, row by row.
     rows = table_with(page, "Calibration purchases").set_index("Calibration purchases")
     assert len(rows) == len(backtest)
