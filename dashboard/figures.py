@@ -37,6 +37,24 @@ def fmt_pp(value: float | None) -> str:
     return f"{value * 100:+.1f} pp"
 
 
+def fmt_num(value: float | None, digits: int = 2) -> str:
+    """A number with a fixed count of decimals and thousands separators: 1,234.57."""
+    if value is None or pd.isna(value):
+        return NA
+    return f"{value:,.{digits}f}"
+
+
+def fmt_sig(value: float | None, digits: int = 4) -> str:
+    """A model parameter to `digits` significant digits: 0.2426, 4.414, 1,545."""
+    if value is None or pd.isna(value):
+        return NA
+    if 10**digits <= abs(value) < 1e12:
+        return f"{value:,.0f}"
+    if value != 0 and not 1e-4 <= abs(value) < 10**digits:
+        return f"{value:.{digits - 1}e}"
+    return f"{value:,.{digits}g}"
+
+
 def fmt_time(value: pd.Timestamp | None) -> str:
     if value is None or pd.isna(value):
         return NA
@@ -312,6 +330,93 @@ def k_scores(runs: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"k": [int(k) for k in scores], "score": list(scores.values())})
     out["is_chosen"] = out["k"] == int(latest["k"])
     return out.sort_values("k").reset_index(drop=True)
+
+
+# --- predicted value ----------------------------------------------------------------------
+
+
+VALUE_TIERS = ("top", "middle", "bottom")
+NO_PREDICTION = "(no prediction)"
+# The two built-in value audiences: the flag in segmentation__customer_value, and the audience
+# id and name in segmentation__audiences (label kind predicted_value).
+VALUE_AUDIENCES = (
+    ("is_high_value_at_risk", "predicted_value:high_value_at_risk", "High value at risk"),
+    ("is_likely_to_buy_soon", "predicted_value:likely_to_buy_soon", "Likely to buy soon"),
+)
+VALUE_FIT_SCOPES = ("full", "calibration")
+
+
+def value_tiers(customer_value: pd.DataFrame) -> pd.DataFrame:
+    """One row per tier (top, middle, bottom; customers without a prediction last when there
+    are any): customers, their share, predicted value in all and on average, mean probability
+    alive and expected purchases."""
+    tier = customer_value["predicted_value_tier"].fillna(NO_PREDICTION)
+    grouped = customer_value.assign(tier=tier).groupby("tier", sort=False)
+    out = grouped.agg(
+        customers=("customer_id", "size"),
+        predicted_value=("predicted_value", lambda v: v.sum(min_count=1)),
+        mean_predicted_value=("predicted_value", "mean"),
+        mean_probability_alive=("probability_alive", "mean"),
+        mean_expected_purchases=("expected_purchases", "mean"),
+    )
+    out = out.reindex([*VALUE_TIERS, NO_PREDICTION])
+    out["customers"] = out["customers"].fillna(0).astype(int)
+    out = out[(out.index != NO_PREDICTION) | (out["customers"] > 0)]
+    total = int(out["customers"].sum())
+    out["customer_share"] = out["customers"] / total if total else np.nan
+    return out.rename_axis("tier").reset_index()
+
+
+def probability_alive_bins(customer_value: pd.DataFrame, bins: int = 20) -> pd.DataFrame:
+    """Customers by probability alive in `bins` equal bins of [0, 1] (the last holds 1):
+    bin_start, bin_end, customers. Customers without a probability are left out."""
+    values = customer_value["probability_alive"].dropna().clip(0, 1).to_numpy(dtype=float)
+    counts, edges = np.histogram(values, bins=bins, range=(0.0, 1.0))
+    return pd.DataFrame({"bin_start": edges[:-1], "bin_end": edges[1:], "customers": counts})
+
+
+def value_audience_sizes(customer_value: pd.DataFrame, audiences: pd.DataFrame) -> pd.DataFrame:
+    """The two value audiences: customers flagged in customer_value, and the audience's
+    members and holdout in segmentation__audiences (0 when no customer was ever in it, as
+    the catalog holds an audience only once someone has been)."""
+    catalog = audiences.set_index("audience_id")
+    rows = []
+    for flag, audience_id, name in VALUE_AUDIENCES:
+        listed = audience_id in catalog.index
+        rows.append(
+            {"audience_id": audience_id, "audience_name": name,
+             "flagged_customers": int(customer_value[flag].fillna(False).astype(bool).sum()),
+             "member_count": int(catalog.loc[audience_id, "member_count"]) if listed else 0,
+             "holdout_count": int(catalog.loc[audience_id, "holdout_count"]) if listed else 0}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def value_fits(model: pd.DataFrame) -> pd.DataFrame:
+    """The value model's fits, the full fit (the predictions) first, then the calibration
+    fit (the backtest); parameters stay null where a fit failed."""
+    order = {scope: i for i, scope in enumerate(VALUE_FIT_SCOPES)}
+    return (
+        model.assign(_order=model["fit_scope"].map(order))
+        .sort_values("_order")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+
+
+def backtest_long(backtest: pd.DataFrame) -> pd.DataFrame:
+    """The backtest by calibration purchases in long form for a chart: label, series
+    (actual, predicted), mean holdout purchases."""
+    frame = backtest.sort_values("calibration_purchases")
+    long = frame.melt(
+        id_vars=["calibration_purchases", "calibration_purchases_label", "customer_count"],
+        value_vars=["actual_mean_holdout_purchases", "predicted_mean_holdout_purchases"],
+        var_name="series", value_name="mean_holdout_purchases",
+    )  # fmt: skip
+    long["series"] = long["series"].map(
+        {"actual_mean_holdout_purchases": "actual", "predicted_mean_holdout_purchases": "predicted"}
+    )
+    return long.dropna(subset=["mean_holdout_purchases"]).reset_index(drop=True)
 
 
 # --- customer lookup ----------------------------------------------------------------------

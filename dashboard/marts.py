@@ -34,6 +34,9 @@ MARTS = (
     "segmentation__audiences",
     "segmentation__audience_memberships",
     "segmentation__campaign_effectiveness",
+    "segmentation__customer_value",
+    "segmentation__value_model",
+    "segmentation__value_backtest",
 )
 
 

@@ -27,6 +27,7 @@ PAGES = [
     st.Page(views.campaigns, title="Campaigns", url_path="campaigns"),
     st.Page(views.data_quality, title="Data quality", url_path="data-quality"),
     st.Page(views.fit, title="Fit diagnostics", url_path="fit"),
+    st.Page(views.value, title="Value", url_path="value"),
     st.Page(views.customer, title="Customer lookup", url_path="customer"),
 ]
 

@@ -658,6 +658,218 @@ def fit() -> None:
     )
 
 
+# --- Predicted value ----------------------------------------------------------------------
+
+
+VALUE_MARTS = (
+    "segmentation__customer_value", "segmentation__value_model", "segmentation__value_backtest",
+)  # fmt: skip
+TIER_COLOURS = alt.Scale(
+    domain=[*fig.VALUE_TIERS, fig.NO_PREDICTION], range=["#1a9850", "#fdae61", "#d73027", "#bbbbbb"]
+)
+
+
+def status_text(status: object) -> str:
+    return fig.NA if status is None or pd.isna(status) else str(status)
+
+
+def value() -> None:
+    st.title("Predicted value")
+    missing = [m for m in VALUE_MARTS if optional_mart(m) is None]
+    if missing:
+        st.info(f"No predicted value in this build: {', '.join(missing)} not built yet.")
+        return
+    fits = derived("value_fits", ("segmentation__value_model",))
+    full = fits[fits["fit_scope"] == "full"]
+    full = full.iloc[0] if len(full) else None
+    st.caption(
+        "BG/NBD (how often customers buy and when they stop) and Gamma-Gamma (spend per"
+        " purchase), fitted in the warehouse (docs/decisions/0023); one row per customer with"
+        " an order in segmentation__customer_value."
+    )
+    top = st.columns([2, 2, 3, 2])
+    if full is not None:
+        top[0].metric("BG/NBD", status_text(full["bgnbd_status"]))
+        top[1].metric("Gamma-Gamma", status_text(full["gamma_gamma_status"]))
+        top[2].metric("Fitted at", fig.fmt_time(full["fitted_at"]))
+        top[3].metric("As of", fig.fmt_time(full["as_of_date"])[:10])
+        if full["bgnbd_status"] != "fitted" or full["gamma_gamma_status"] != "fitted":
+            st.warning(
+                "The value model could not be fitted on this build: predictions are null"
+                f" (BG/NBD: {status_text(full['bgnbd_status'])}; Gamma-Gamma:"
+                f" {status_text(full['gamma_gamma_status'])})."
+            )
+    else:
+        st.warning("The value model has no full fit in segmentation__value_model.")
+
+    tiers = derived("value_tiers", ("segmentation__customer_value",))
+    st.subheader("Value tiers")
+    left, right = st.columns([2, 3])
+    with left:
+        chart(
+            alt.Chart(tiers)
+            .mark_bar()
+            .encode(
+                x=alt.X("customers:Q", title="Customers"),
+                y=alt.Y("tier:N", sort=list(tiers["tier"]), title=None),
+                color=alt.Color("tier:N", scale=TIER_COLOURS, legend=None),
+                tooltip=[
+                    alt.Tooltip("tier:N", title="Tier"),
+                    alt.Tooltip("customers:Q", title="Customers", format=","),
+                    alt.Tooltip("customer_share:Q", title="Share", format=".1%"),
+                    alt.Tooltip("predicted_value:Q", title="Predicted value", format=",.0f"),
+                    alt.Tooltip("mean_predicted_value:Q", title="Mean", format=",.2f"),
+                ],
+            )
+            .properties(height=45 * len(tiers) + 20)
+        )
+    with right:
+        table(
+            pd.DataFrame(
+                {
+                    "Tier": tiers["tier"],
+                    "Customers": tiers["customers"].map(fig.fmt_int),
+                    "Share": tiers["customer_share"].map(fig.fmt_pct),
+                    "Predicted value": tiers["predicted_value"].map(fig.fmt_int),
+                    "Mean per customer": tiers["mean_predicted_value"].map(fig.fmt_num),
+                    "Mean P(alive)": tiers["mean_probability_alive"].map(fig.fmt_pct),
+                }
+            )
+        )
+    st.caption(
+        "Predicted value: expected spend over the next segmentation__value_months (default 12"
+        " months), discounted, in the orders' currency. Tiers rank the customers with a"
+        " prediction; customers without one are counted apart."
+    )
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Probability alive")
+        bins = derived("probability_alive_bins", ("segmentation__customer_value",))
+        if bins["customers"].sum() == 0:
+            st.info("No customer has a probability alive: the BG/NBD fit failed (status above).")
+        else:
+            chart(
+                alt.Chart(bins)
+                .mark_bar()
+                .encode(
+                    x=alt.X("bin_start:Q", bin="binned", title="Probability alive",
+                            axis=alt.Axis(format="%")),
+                    x2="bin_end:Q",
+                    y=alt.Y("customers:Q", title="Customers"),
+                    tooltip=[
+                        alt.Tooltip("bin_start:Q", title="From", format=".0%"),
+                        alt.Tooltip("bin_end:Q", title="To", format=".0%"),
+                        alt.Tooltip("customers:Q", title="Customers", format=","),
+                    ],
+                )
+                .properties(height=260)
+            )  # fmt: skip
+            st.caption(
+                "One-time buyers have probability alive 1, as BG/NBD defines it. Hover a bar"
+                " for its customers."
+            )
+    with right:
+        st.subheader("Value audiences")
+        sizes = derived(
+            "value_audience_sizes", ("segmentation__customer_value", "segmentation__audiences")
+        )
+        cards = st.columns(len(sizes))
+        for card, row in zip(cards, sizes.itertuples(), strict=True):
+            card.metric(row.audience_name, fig.fmt_int(row.flagged_customers))
+        table(
+            pd.DataFrame(
+                {
+                    "Audience": sizes["audience_name"],
+                    "Customers": sizes["flagged_customers"].map(fig.fmt_int),
+                    "Members": sizes["member_count"].map(fig.fmt_int),
+                    "Held out": sizes["holdout_count"].map(fig.fmt_int),
+                }
+            )
+        )
+        st.caption(
+            "Customers: flagged in segmentation__customer_value; members and held out: the"
+            " audiences predicted_value:high_value_at_risk and predicted_value:likely_to_buy_soon"
+            " in segmentation__audiences (0 until a customer has been in one)."
+        )
+
+    st.subheader("Model parameters")
+    table(
+        pd.DataFrame(
+            {
+                "Fit": fits["fit_scope"],
+                "BG/NBD": fits["bgnbd_status"].map(status_text),
+                "r": fits["r"].map(fig.fmt_sig),
+                "alpha": fits["alpha"].map(fig.fmt_sig),
+                "a": fits["a"].map(fig.fmt_sig),
+                "b": fits["b"].map(fig.fmt_sig),
+                "Gamma-Gamma": fits["gamma_gamma_status"].map(status_text),
+                "p": fits["p"].map(fig.fmt_sig),
+                "q": fits["q"].map(fig.fmt_sig),
+                "gamma": fits["gamma"].map(fig.fmt_sig),
+                "Sample": fits["sample_size"].map(fig.fmt_int),
+                "Period (days)": fits["period_days"].map(fig.fmt_int),
+                "Fitted through": fits["fitted_through_date"].map(lambda d: fig.fmt_time(d)[:10]),
+                "Fitted at": fits["fitted_at"].map(fig.fmt_time),
+            }
+        )
+    )
+    st.caption(
+        "full: fitted on the whole history, gives the predictions; calibration: fitted on the"
+        " history before the holdout period, gives the backtest. alpha is in periods."
+    )
+
+    st.subheader("Backtest: holdout purchases, actual vs predicted")
+    calibration = fits[fits["fit_scope"] == "calibration"]
+    if len(calibration):
+        fit = calibration.iloc[0]
+        columns = st.columns(4)
+        columns[0].metric("Backtest customers", fig.fmt_int(fit["holdout_customers"]))
+        columns[1].metric("Actual purchases", fig.fmt_int(fit["actual_holdout_purchases"]))
+        columns[2].metric("Predicted purchases", fig.fmt_int(fit["predicted_holdout_purchases"]))
+        columns[3].metric("Mean absolute error", fig.fmt_num(fit["mean_absolute_error"], 3))
+        st.caption(
+            f"Calibration up to {fig.fmt_time(fit['calibration_end_date'])[:10]}; holdout"
+            f" to {fig.fmt_time(fit['as_of_date'])[:10]}. Purchases are purchase days."
+        )
+    backtest = mart("segmentation__value_backtest").sort_values("calibration_purchases")
+    long = derived("backtest_long", ("segmentation__value_backtest",))
+    if long.empty:
+        st.info("No backtest: the calibration period has no customer.")
+    else:
+        order = list(backtest["calibration_purchases_label"])
+        base = alt.Chart(long).encode(
+            x=alt.X("calibration_purchases_label:O", sort=order, axis=alt.Axis(labelAngle=0),
+                    title="Repeat purchases in the calibration period"),
+            y=alt.Y("mean_holdout_purchases:Q", title="Mean purchases in the holdout period"),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=["actual", "predicted"],
+                                            range=["#4c78a8", "#e45756"])),
+            strokeDash=alt.StrokeDash("series:N", legend=None,
+                                      scale=alt.Scale(domain=["actual", "predicted"],
+                                                      range=[[1, 0], [5, 3]])),
+            tooltip=[
+                alt.Tooltip("calibration_purchases_label:O", title="Calibration purchases"),
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("mean_holdout_purchases:Q", title="Mean", format=".2f"),
+                alt.Tooltip("customer_count:Q", title="Customers", format=","),
+            ],
+        )  # fmt: skip
+        chart((base.mark_line() + base.mark_point(filled=True)).properties(height=300))
+    table(
+        pd.DataFrame(
+            {
+                "Calibration purchases": backtest["calibration_purchases_label"],
+                "Customers": backtest["customer_count"].map(fig.fmt_int),
+                "Actual mean": backtest["actual_mean_holdout_purchases"].map(fig.fmt_num),
+                "Predicted mean": backtest["predicted_mean_holdout_purchases"].map(fig.fmt_num),
+                "Actual": backtest["actual_holdout_purchases"].map(fig.fmt_int),
+                "Predicted": backtest["predicted_holdout_purchases"].map(fig.fmt_num),
+            }
+        )
+    )
+
+
 # --- Customer lookup ----------------------------------------------------------------------
 
 

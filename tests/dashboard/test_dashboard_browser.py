@@ -41,6 +41,7 @@ PAGES = {
     "campaigns": ("Campaigns", "Campaigns"),
     "data-quality": ("Data quality", "Data quality"),
     "fit": ("Fit diagnostics", "Fit diagnostics"),
+    "value": ("Value", "Predicted value"),
     "customer": ("Customer lookup", "Customer lookup"),
 }
 FIRST: dict[str, float] = {}
@@ -281,4 +282,51 @@ def test_customer_lookup_shows_current_labels(app, page, marts_of) -> None:
     history = marts_of["segmentation__segment_membership_history"]
     assert len(table_with(page, "Kind")) == int(
         (history["customer_id"] == customer["customer_id"]).sum()
+    )
+
+
+def test_value_page_figures_equal_the_marts(app, page, marts_of) -> None:
+    visit(page, f"{app}/value", "value")
+    assert_no_error(page, "value")
+    customer_value = marts_of["segmentation__customer_value"]
+    model = marts_of["segmentation__value_model"]
+    backtest = marts_of["segmentation__value_backtest"]
+    audiences = marts_of["segmentation__audiences"].set_index("audience_id")
+    # Customers per tier, counted from the mart itself.
+    shown = table_with(page, "Tier").set_index("Tier")
+    counts = customer_value["predicted_value_tier"].fillna(figures.NO_PREDICTION).value_counts()
+    assert int(counts.sum()) == len(customer_value)
+    for tier in figures.VALUE_TIERS:
+        assert shown.loc[tier, "Customers"] == figures.fmt_int(counts.get(tier, 0)), tier
+        in_tier = customer_value["predicted_value_tier"] == tier
+        total = customer_value.loc[in_tier, "predicted_value"].sum()
+        assert shown.loc[tier, "Predicted value"] == figures.fmt_int(total), tier
+    # The full fit's parameters, status and time.
+    full = model.set_index("fit_scope").loc["full"]
+    assert metric(page, "BG/NBD") == full["bgnbd_status"]
+    assert metric(page, "Fitted at") == figures.fmt_time(full["fitted_at"])
+    parameters = table_with(page, "alpha").set_index("Fit")
+    for name in ("r", "alpha", "a", "b", "p", "q", "gamma"):
+        assert parameters.loc["full", name] == figures.fmt_sig(full[name]), name
+    # The two value audiences: flagged customers, and the audiences mart's members.
+    sizes = table_with(page, "Held out").set_index("Audience")
+    for flag, audience_id, name in figures.VALUE_AUDIENCES:
+        assert metric(page, name) == figures.fmt_int(customer_value[flag].sum())
+        assert sizes.loc[name, "Customers"] == figures.fmt_int(customer_value[flag].sum())
+        listed = audience_id in audiences.index
+        members = audiences.loc[audience_id, "member_count"] if listed else 0
+        assert sizes.loc[name, "Members"] == figures.fmt_int(members)
+    # The backtest table, row by row.
+    rows = table_with(page, "Calibration purchases").set_index("Calibration purchases")
+    assert len(rows) == len(backtest)
+    for row in backtest.itertuples():
+        shown_row = rows.loc[row.calibration_purchases_label]
+        assert shown_row["Customers"] == figures.fmt_int(row.customer_count)
+        assert shown_row["Predicted mean"] == figures.fmt_num(row.predicted_mean_holdout_purchases)
+        assert shown_row["Actual mean"] == figures.fmt_num(row.actual_mean_holdout_purchases)
+    print(
+        "value page: tiers "
+        + ", ".join(f"{t} {shown.loc[t, 'Customers']}" for t in figures.VALUE_TIERS)
+        + f"; full fit r {parameters.loc['full', 'r']} (mart {full['r']:.6f}),"
+        f" alpha {parameters.loc['full', 'alpha']}, status {full['bgnbd_status']}"
     )

@@ -164,3 +164,129 @@ def test_the_exposures_name_the_dashboards_pages_and_marts() -> None:
         for path in re.findall(r"(?<![\w.])/([a-z-]+) \(", exposure["description"]):
             assert path in paths, path
     assert read == set(marts.MARTS)
+
+
+# --- the value page -------------------------------------------------------------------------
+
+
+def value_marts(fitted: bool) -> dict[str, pd.DataFrame]:
+    """Hand-made value marts: a fitted model, or a degenerate fit (null parameters and
+    predictions, the reason in the status), as segmentation__value_fit leaves them."""
+    nan = float("nan")
+    status = "fitted" if fitted else "too few customers (3 < 10)"
+    model = pd.DataFrame(
+        {
+            "fit_id": ["f1", "f2"], "fit_scope": ["calibration", "full"],
+            "bgnbd_status": [status] * 2, "gamma_gamma_status": [status] * 2,
+            "r": [0.24259, 0.25] if fitted else [nan, nan],
+            "alpha": [4.4136, 4.5] if fitted else [nan, nan],
+            "a": [0.7929, 0.8] if fitted else [nan, nan],
+            "b": [2.4259, 2.5] if fitted else [nan, nan],
+            "p": [6.2496, 6.0] if fitted else [nan, nan],
+            "q": [3.7442, 4.0] if fitted else [nan, nan],
+            "gamma": [15.4435, 1545.3] if fitted else [nan, nan],
+            "sample_size": [3, 3], "period_days": [7, 7], "holdout_customers": [3, None],
+            "actual_holdout_purchases": [4.0, nan],
+            "predicted_holdout_purchases": [3.5 if fitted else nan, nan],
+            "mean_absolute_error": [0.5 if fitted else nan, nan],
+            "fitted_through_date": pd.to_datetime(["2026-01-01", "2026-06-30"]),
+            "calibration_end_date": pd.to_datetime(["2026-01-01", "2026-01-01"]),
+            "as_of_date": pd.to_datetime(["2026-06-30", "2026-06-30"]),
+            "fitted_at": pd.to_datetime(["2026-07-01 10:00", "2026-07-01 10:00"]),
+        }
+    )  # fmt: skip
+    customer_value = pd.DataFrame(
+        {
+            "customer_id": ["a", "b", "c"],
+            "predicted_value_tier": ["top", "middle", "bottom"] if fitted else [None] * 3,
+            "probability_alive": [0.9, 0.4, 1.0] if fitted else [nan] * 3,
+            "expected_purchases": [1.2, 0.3, 0.1] if fitted else [nan] * 3,
+            "predicted_value": [1200.0, 300.0, 10.0] if fitted else [nan] * 3,
+            "is_high_value_at_risk": [False, True, False],
+            "is_likely_to_buy_soon": [True, False, False],
+        }
+    )
+    customer_value["is_high_value_at_risk"] &= fitted
+    customer_value["is_likely_to_buy_soon"] &= fitted
+    backtest = pd.DataFrame(
+        {
+            "calibration_purchases": [0, 1], "calibration_purchases_label": ["0", "1"],
+            "customer_count": [2, 1], "actual_mean_holdout_purchases": [1.0, 2.0],
+            "predicted_mean_holdout_purchases": [1.1, 1.3] if fitted else [nan, nan],
+            "actual_holdout_purchases": [2.0, 2.0],
+            "predicted_holdout_purchases": [2.2, 1.3] if fitted else [nan, nan],
+        }
+    )  # fmt: skip
+    audiences = pd.DataFrame(
+        {"audience_id": ["predicted_value:likely_to_buy_soon"] if fitted else [],
+         "member_count": [1] if fitted else [], "holdout_count": [0] if fitted else []}
+    )  # fmt: skip
+    return {
+        "segmentation__value_model": model,
+        "segmentation__customer_value": customer_value,
+        "segmentation__value_backtest": backtest,
+        "segmentation__audiences": audiences,
+    }
+
+
+def test_value_figures() -> None:
+    frames = value_marts(fitted=True)
+    tiers = figures.value_tiers(frames["segmentation__customer_value"]).set_index("tier")
+    assert list(tiers.index) == ["top", "middle", "bottom"]
+    assert tiers.loc["top", "customers"] == 1 and tiers.loc["top", "predicted_value"] == 1200
+    bins = figures.probability_alive_bins(frames["segmentation__customer_value"], bins=10)
+    assert bins["customers"].sum() == 3 and bins["customers"].iloc[-1] == 2  # 0.9 and 1.0
+    sizes = figures.value_audience_sizes(
+        frames["segmentation__customer_value"], frames["segmentation__audiences"]
+    ).set_index("audience_id")
+    assert sizes.loc["predicted_value:likely_to_buy_soon", "member_count"] == 1
+    assert sizes.loc["predicted_value:high_value_at_risk", "flagged_customers"] == 1
+    assert sizes.loc["predicted_value:high_value_at_risk", "member_count"] == 0  # not listed
+    assert list(figures.value_fits(frames["segmentation__value_model"])["fit_scope"]) == [
+        "full", "calibration",
+    ]  # fmt: skip
+    assert [figures.fmt_sig(v) for v in (0.24259, 4.4136, 1545.3, None)] == [
+        "0.2426", "4.414", "1,545", figures.NA,
+    ]  # fmt: skip
+    degenerate = figures.value_tiers(value_marts(fitted=False)["segmentation__customer_value"])
+    assert degenerate.set_index("tier").loc[figures.NO_PREDICTION, "customers"] == 3
+
+
+def _value_page(dashboard: str, frames: dict) -> None:
+    import sys
+
+    import streamlit as st
+
+    sys.path.insert(0, dashboard)
+    import marts
+    import views
+
+    st.cache_data.clear()
+    marts.read_mart = frames.__getitem__
+    views.value()
+
+
+@pytest.mark.parametrize("fitted", [True, False], ids=["fitted", "degenerate"])
+def test_value_page_runs_on_a_fitted_and_a_degenerate_model(fitted: bool) -> None:
+    """The page in Streamlit's AppTest on hand-made marts: a failed fit shows its status and
+    null parameters as dashes, never an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(
+        _value_page, kwargs={"dashboard": str(DASHBOARD), "frames": value_marts(fitted)},
+        default_timeout=30,
+    ).run()  # fmt: skip
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["BG/NBD"] == ("fitted" if fitted else "too few customers (3 < 10)")
+    assert metrics["Fitted at"] == "2026-07-01 10:00"
+    parameters = next(t for t in app.table if "alpha" in t.value.columns).value
+    full = parameters.set_index("Fit").loc["full"]
+    assert full["r"] == ("0.25" if fitted else figures.NA)
+    assert full["gamma"] == ("1,545" if fitted else figures.NA)
+    assert bool(app.warning) == (not fitted)
+    tiers = next(t for t in app.table if "Tier" in t.value.columns).value.set_index("Tier")
+    if fitted:
+        assert tiers.loc["top", "Customers"] == "1"
+    else:
+        assert tiers.loc[figures.NO_PREDICTION, "Customers"] == "3"
