@@ -80,7 +80,7 @@ demo: $(STAMP) $(DEMO_DATA)/manifest.json
 	SEGMENTATION_DUCKDB_PATH=$(DEMO_DB) $(BIN)/dbt build --quiet; status=$$?; \
 		$(BIN)/python -m segmentation_demo.summary --database $(DEMO_DB); exit $$status
 
-# The dashboard (dashboard/, docs/decisions/0022) on the demo's DuckDB file, read-only; it
+# The dashboard (dashboard/, docs/decisions/0021) on the demo's DuckDB file, read-only; it
 # runs in .venv. SEGMENTATION_DUCKDB_PATH=<file> make dashboard serves another build.
 DASHBOARD_PORT ?= 8501
 DASHBOARD_DB ?= $(or $(SEGMENTATION_DUCKDB_PATH),$(DEMO_DB))

@@ -684,7 +684,7 @@ def value() -> None:
     full = full.iloc[0] if len(full) else None
     st.caption(
         "BG/NBD (how often customers buy and when they stop) and Gamma-Gamma (spend per"
-        " purchase), fitted in the warehouse (docs/decisions/0023); one row per customer with"
+        " purchase), fitted in the warehouse (docs/decisions/0022); one row per customer with"
         " an order in segmentation__customer_value."
     )
     top = st.columns([2, 2, 3, 2])

@@ -11,7 +11,7 @@ from conftest import ROOT
 from packaging.requirements import Requirement
 
 MODEL = ROOT / "models" / "segments" / "segmentation__cluster_model.py"
-# The value models (docs/decisions/0023): their Snowflake packages are a subset of the
+# The value models (docs/decisions/0022): their Snowflake packages are a subset of the
 # cluster model's pins, and the fit carries the package version too.
 VALUE_MODELS = [
     ROOT / "models" / "segments" / "segmentation__value_fit.py",

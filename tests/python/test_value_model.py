@@ -1,4 +1,4 @@
-"""Predicted customer value (issue 18, docs/decisions/0023): BG/NBD and Gamma-Gamma.
+"""Predicted customer value (issue 18, docs/decisions/0022): BG/NBD and Gamma-Gamma.
 
 - The published results: the package built on the CDNOW sample (tests/fixtures/cdnow) with a
   39-week calibration period in weeks finds Fader, Hardie & Lee's parameters, and its

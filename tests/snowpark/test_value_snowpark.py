@@ -1,7 +1,7 @@
 """The value fit (segmentation__value_fit) under Snowpark local testing (pandas 2, numpy 1.26,
 scipy 1.13) gives the DuckDB build's parameters (pandas 3, numpy 2, scipy 1.17) to 1e-9: the
 same warehouse-drawn sample, and an optimum polished by Newton steps on the analytic gradient,
-which does not depend on the optimizer's path or version (docs/decisions/0023)."""
+which does not depend on the optimizer's path or version (docs/decisions/0022)."""
 
 from __future__ import annotations
 
