@@ -1,6 +1,7 @@
 -- One row per customer with at least one accepted order on or before the as-of
 -- date: the buy-till-you-die summary (lifetimes / pymc-marketing definition, as
--- segmentation__rfm_summary: daily purchases, all orders of a day one purchase)
+-- segmentation__rfm_summary, which publishes the whole-history columns: daily
+-- purchases, all orders of a day one purchase)
 -- twice, at the as-of date and at the calibration end (as-of minus
 -- segmentation__value_holdout_days), with the purchases of the holdout period
 -- after it. Days, not periods: the value models divide by the period length.
