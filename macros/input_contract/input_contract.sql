@@ -1,5 +1,8 @@
 {#- The input contract: for every input, its columns in order, whether each is
-    required, and the type staging casts it to. The one place it is written. -#}
+    required, and the type staging casts it to. The one place it is written.
+    `load_time`: the optional time the row was loaded or last changed, which
+    incremental staging reads to find new and updated rows (incremental_window);
+    it is not part of the row's values (duplicates, raw_values). -#}
 {% macro input_contract() %}
     {{ return({
         'customers': {
@@ -30,6 +33,7 @@
                 {'name': 'discount_total', 'required': false, 'kind': 'number'},
                 {'name': 'channel', 'required': false, 'kind': 'string'},
                 {'name': 'status', 'required': false, 'kind': 'string'},
+                {'name': 'loaded_at', 'required': false, 'kind': 'timestamp', 'load_time': true},
             ],
         },
         'order_items': {
@@ -40,6 +44,7 @@
                 {'name': 'category', 'required': true, 'kind': 'string'},
                 {'name': 'quantity', 'required': false, 'kind': 'number'},
                 {'name': 'unit_price', 'required': false, 'kind': 'number'},
+                {'name': 'loaded_at', 'required': false, 'kind': 'timestamp', 'load_time': true},
             ],
         },
         'events': {
@@ -53,6 +58,7 @@
                 {'name': 'os', 'required': false, 'kind': 'string'},
                 {'name': 'browser', 'required': false, 'kind': 'string'},
                 {'name': 'platform', 'required': false, 'kind': 'string'},
+                {'name': 'loaded_at', 'required': false, 'kind': 'timestamp', 'load_time': true},
             ],
         },
         'marketing_touches': {
@@ -65,6 +71,7 @@
                 {'name': 'opened_at', 'required': false, 'kind': 'timestamp'},
                 {'name': 'clicked_at', 'required': false, 'kind': 'timestamp'},
                 {'name': 'converted_at', 'required': false, 'kind': 'timestamp'},
+                {'name': 'loaded_at', 'required': false, 'kind': 'timestamp', 'load_time': true},
             ],
         },
         'customer_attributes': {

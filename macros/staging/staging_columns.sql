@@ -32,7 +32,7 @@
 {#- The raw values of a row as JSON text, PII redacted: for the audit of a
     rejected row and to order the copies of a duplicate key. -#}
 {% macro raw_values(input_name) %}
-    {%- set columns = segmentation.input_contract()[input_name]['columns'] -%}
+    {%- set columns = segmentation.input_contract()[input_name]['columns'] | rejectattr('load_time') | list -%}
     {{ segmentation.raw_values_json(
         columns | map(attribute='name') | list, '_raw', segmentation.redacted_columns(input_name)
     ) }}
@@ -49,14 +49,15 @@
 
 {#- The input's contract columns (checked by `select_input`) as trimmed text
     `<column>_raw` and cast to their types; `join` (SQL after the from clause)
-    may filter the raw rows. -#}
+    may filter the raw rows. In an incremental build only the window's rows
+    are read (`judged_input`). -#}
 {% macro typed_input(input_name, join='') %}
     select
         raw_text.*,
         {{ segmentation.typed_columns(input_name) }}
     from (
         select {{ segmentation.raw_text_columns(input_name) }}
-        from ({{ segmentation.select_input(input_name) }}) as source
+        from ({{ segmentation.judged_input(input_name) }}) as source
     ) as raw_text
     {{ join }}
 {%- endmacro %}

@@ -42,7 +42,7 @@ parents as (
 -- Candidate columns seen more than once: the only rows that can be duplicates.
 candidate_groups as (
     select {{ segmentation.row_hash(segmentation.raw_text_expressions(input_name, duplicates['columns'])) }} as candidate_hash
-    from ({{ segmentation.select_input(input_name) }}) as source
+    from ({{ segmentation.judged_input(input_name) }}) as source
     group by 1
     having count(*) > 1
 ),
@@ -137,7 +137,11 @@ final as (
                 else {{ parent['message'] }}
             {%- endif %}
             end
-        end as rejection_message
+        end as rejection_message,
+        -- When and under which settings the verdict was made: incremental
+        -- builds re-judge from these (incremental_window).
+        {{ segmentation.run_timestamp() }} as judged_at,
+        '{{ segmentation.validation_key(input_name) }}' as validation_key
     from judged
 )
 

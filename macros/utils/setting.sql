@@ -25,6 +25,8 @@
             'expected': "a date 'YYYY-MM-DD' or a timestamp 'YYYY-MM-DD HH:MM:SS' (UTC), e.g. '1900-01-01'"},
         'segmentation__timestamp_formats': {'type': 'text_list', 'nullable': true, 'may_be_empty': true,
             'expected': "a list of strptime formats, e.g. ['%Y%m%d', '%d/%m/%Y %H:%M']"},
+        'segmentation__incremental_staging': {'type': 'bool'},
+        'segmentation__incremental_lookback_days': {'type': 'integer', 'min': 0, 'max': 36500},
         'segmentation__as_of_date': {'type': 'date', 'nullable': true},
         'segmentation__age_band_edges': {'type': 'ascending_integers'},
         'segmentation__income_band_edges': {'type': 'ascending_integers'},

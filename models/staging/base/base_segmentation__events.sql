@@ -1,9 +1,15 @@
-{{ config(enabled=segmentation.setting('segmentation__using_events')) }}
+{{ config(
+    enabled=segmentation.setting('segmentation__using_events'),
+    materialized=segmentation.staging_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=segmentation.incremental_window_hooks('events'),
+) }}
 -- Every events input row, typed, with the reason it is rejected (null when accepted).
 -- Events have no key: an exact copy of an accepted event is a double-fired
 -- duplicate and is rejected as duplicate_key. Copies share customer and time,
 -- so only rows that share both are compared.
-{%- set columns = segmentation.input_contract()['events']['columns'] | map(attribute='name') | list %}
+{%- set columns = segmentation.input_contract()['events']['columns'] | rejectattr('load_time') | map(attribute='name') | list %}
 {%- set raw_columns = [] %}
 {%- for name in columns %}{% do raw_columns.append(name ~ '_raw') %}{% endfor %}
 {{ segmentation.validated_input(

@@ -1,4 +1,10 @@
-{{ config(enabled=segmentation.setting('segmentation__using_marketing_touches')) }}
+{{ config(
+    enabled=segmentation.setting('segmentation__using_marketing_touches'),
+    materialized=segmentation.staging_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=segmentation.incremental_window_hooks('marketing_touches'),
+) }}
 -- Every marketing_touches input row, typed, with the reason it is rejected (null when accepted).
 -- A touch is keyed by customer, campaign, channel and send time.
 {{ segmentation.validated_input(

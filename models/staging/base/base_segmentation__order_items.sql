@@ -1,4 +1,10 @@
-{{ config(enabled=segmentation.setting('segmentation__using_order_items')) }}
+{{ config(
+    enabled=segmentation.setting('segmentation__using_order_items'),
+    materialized=segmentation.staging_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=segmentation.incremental_window_hooks('order_items'),
+) }}
 -- Every order_items input row, typed, with the reason it is rejected (null when accepted).
 -- Order lines have no key of their own: identical lines are both kept. Each
 -- carries its order's customer and time, read in the same join that checks the order.

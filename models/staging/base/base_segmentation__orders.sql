@@ -1,3 +1,9 @@
+{{ config(
+    materialized=segmentation.staging_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook=segmentation.incremental_window_hooks('orders'),
+) }}
 -- Every orders input row, typed, with the reason it is rejected (null when accepted).
 {{ segmentation.validated_input(
     'orders',
