@@ -5,7 +5,10 @@
 
     The window (W0) is every row that
     - has its event time on or after the newest accepted event time minus var
-      `segmentation__incremental_lookback_days` (late rows), or no parseable time;
+      `segmentation__incremental_lookback_days`, or no parseable time;
+    - or falls on a day whose number of input rows differs from the number of
+      stored verdicts of that day (rows added or deleted on any day: late rows
+      of any age, erasures);
     - or has `loaded_at` on or after the newest `loaded_at` seen (new or updated
       rows, when the input carries the optional load-time column);
     - or belongs to a parent whose verdict changed: a customer (or, for order
@@ -49,7 +52,7 @@
 {#- The pre-hooks of an incremental base model, as Jinja rendered at run time. -#}
 {% macro incremental_window_hooks(input_name) %}
     {%- set hooks = [] -%}
-    {%- for step in ['cutoffs', 'parents', 'rows', 'delete'] -%}
+    {%- for step in ['cutoffs', 'parents', 'days', 'rows', 'delete'] -%}
         {%- do hooks.append("{{ segmentation.incremental_window_step('" ~ input_name ~ "', '" ~ step ~ "') }}") -%}
     {%- endfor -%}
     {{ return(hooks) }}
@@ -64,7 +67,7 @@
     {%- set parts = [
         staging_logic_version,
         segmentation.input_contract()[input_name],
-        segmentation.input_relation(input_name) | string,
+        segmentation.input_relation(input_name).include(database=false) | string,
         project_name,
     ] -%}
     {%- for name in ['segmentation__event_types', 'segmentation__source_timezone', 'segmentation__min_timestamp',
@@ -72,6 +75,16 @@
                      'segmentation__redact_pii_in_rejected_rows'] -%}
         {%- do parts.append(segmentation.setting(name)) -%}
     {%- endfor -%}
+    {#- The input's columns and types: a column added (say `loaded_at`) or retyped re-judges all. -#}
+    {%- if execute -%}
+        {%- set relation = segmentation.input_relation(input_name) -%}
+        {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema, identifier=relation.identifier) -%}
+        {%- if found is not none -%}
+            {%- for column in adapter.get_columns_in_relation(found) -%}
+                {%- do parts.append((column.name | lower) ~ ' ' ~ column.data_type) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
     {{ return(local_md5(tojson(parts))) }}
 {% endmacro %}
 
@@ -105,8 +118,9 @@
 {% endmacro %}
 
 
-{#- W0 over a row: `typed(column)` gives the row's typed value of a column. -#}
-{% macro window_condition(input_name, typed) %}
+{#- W0 over a row: `typed(column)` gives the row's typed value of a column.
+    `with_counts`: with the rows of changed days (buckets). -#}
+{% macro window_condition(input_name, typed, with_counts=true) %}
     {%- set spec = segmentation.incremental_window_spec(input_name) -%}
     {%- set cutoffs = segmentation.window_relation('cutoffs') -%}
     {%- set parents = segmentation.window_relation('parents') -%}
@@ -114,11 +128,24 @@
     {%- if spec['time'] -%}
         {%- do terms.append(typed[spec['time']] ~ ' is null') -%}
         {%- do terms.append(typed[spec['time']] ~ ' >= (select time_cutoff from ' ~ cutoffs ~ ')') -%}
+        {%- if with_counts -%}
+        {%- do terms.append('cast(' ~ typed[spec['time']] ~ ' as date) in (select changed_day from '
+            ~ segmentation.window_relation('days') ~ ')') -%}
+        {%- endif -%}
+    {%- elif with_counts -%}
+        {%- do terms.append(segmentation.window_bucket(typed) ~ ' in (select changed_bucket from '
+            ~ segmentation.window_relation('days') ~ ')') -%}
     {%- endif -%}
     {%- do terms.append(typed['loaded_at'] ~ ' >= (select loaded_cutoff from ' ~ cutoffs ~ ')') -%}
     {%- do terms.append(typed[spec['parent_column']] ~ ' in (select parent_key from ' ~ parents ~ ')') -%}
     {{ return('(' ~ terms | join('\n        or ') ~ ')') }}
 {% endmacro %}
+
+
+{#- One of 4096 buckets of a row's parent key (order lines, which have no time). -#}
+{% macro window_bucket(typed) -%}
+    ({{ segmentation.row_hash([typed['order_id']]) }} % 4096)
+{%- endmacro %}
 
 
 {#- The duplicate-candidate key over typed values (null when the input has none). -#}
@@ -201,6 +228,49 @@ from {{ parent_model }} as parent
 where parent.judged_at > coalesce((select judged_cutoff from {{ cutoffs }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
     and parent.order_id is not null
 {%- endif %}
+
+    {%- elif step == 'days' and spec['time'] -%}
+-- Days whose input rows were added or deleted since the verdicts were stored.
+{%- set day = 'cast(' ~ source[spec['time']] ~ ' as date)' %}
+create or replace temporary table {{ segmentation.window_relation('days') }} as
+with input_days as (
+    select {{ day }} as day, count(*) as row_count
+    from ({{ segmentation.select_input(input_name) }}) as source
+    group by 1
+),
+stored_days as (
+    select cast({{ spec['time'] }} as date) as day, count(*) as row_count
+    from {{ this }}
+    group by 1
+)
+select coalesce(input_days.day, stored_days.day) as changed_day
+from input_days
+full outer join stored_days
+    on input_days.day = stored_days.day
+where coalesce(input_days.row_count, 0) <> coalesce(stored_days.row_count, 0)
+
+    {%- elif step == 'days' -%}
+-- Order lines have no time: lines outside the window so far, counted per
+-- bucket of their order id; a bucket whose count changed is judged again
+-- (lines added to or deleted from an order that is itself unchanged).
+create or replace temporary table {{ segmentation.window_relation('days') }} as
+with input_buckets as (
+    select {{ segmentation.window_bucket(source) }} as bucket, count(*) as row_count
+    from ({{ segmentation.select_input(input_name) }}) as source
+    where not coalesce({{ segmentation.window_condition(input_name, source, with_counts=false) }}, false)
+    group by 1
+),
+stored_buckets as (
+    select {{ segmentation.window_bucket(stored) }} as bucket, count(*) as row_count
+    from {{ this }}
+    where not coalesce({{ segmentation.window_condition(input_name, stored, with_counts=false) }}, false)
+    group by 1
+)
+select coalesce(input_buckets.bucket, stored_buckets.bucket) as changed_bucket
+from input_buckets
+full outer join stored_buckets
+    on input_buckets.bucket = stored_buckets.bucket
+where coalesce(input_buckets.row_count, 0) <> coalesce(stored_buckets.row_count, 0)
 
     {%- elif step == 'rows' -%}
 -- The window's input rows: W0, and every row sharing a duplicate key with one.
