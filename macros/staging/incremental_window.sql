@@ -4,19 +4,26 @@
     can have changed, and keeps every other verdict, accepted or rejected.
 
     The window (W0) is every row that
-    - has its event time on or after the newest accepted event time minus var
-      `segmentation__incremental_lookback_days`, or no parseable time;
+    - falls on a day (the first ten characters of its raw event time) on or
+      after the newest accepted event day minus var
+      `segmentation__incremental_lookback_days`, or has no event time;
     - or falls on a day whose number of input rows differs from the number of
       stored verdicts of that day (rows added or deleted on any day: late rows
-      of any age, erasures);
+      of any age, erasures); order lines, which have no time, are counted per
+      bucket of their order id instead, outside the rest of the window;
     - or has `loaded_at` on or after the newest `loaded_at` seen (new or updated
       rows, when the input carries the optional load-time column);
     - or belongs to a parent whose verdict changed: a customer (or, for order
       lines, an order) that is no longer accepted, or newly accepted, or (lines)
       an order judged since the lines' last build;
-    and then every row that shares a duplicate key with one of those (so a
-    duplicate is judged against everything accepted before, exactly as in a
-    full build). The stored verdicts of the window are deleted and the window's
+    and then every row that shares a duplicate-candidate key with one of those
+    (orders: order id; touches: customer, campaign and channel; an exact copy
+    of an event falls on the same day), so a duplicate is judged against
+    everything accepted before, exactly as in a full build.
+    The window is found from raw text (no timestamp is parsed) by the same
+    expressions over the input and over the columns stored with each verdict
+    (`window_day`, `window_loaded`, `window_key`), so an unchanged input row
+    is in the window exactly when its stored verdict is. The stored verdicts of the window are deleted and the window's
     input rows are judged again by the same SQL as a full build.
     Everything is re-judged when there is no stored verdict yet or a setting
     that changes verdicts (or the package version) differs from the stored one.
@@ -32,9 +39,9 @@
     {{ return({
         'orders': {'time': 'ordered_at', 'key': ['order_id'],
                    'parent': 'customers', 'parent_column': 'customer_id', 'parent_code': 'unknown_customer'},
-        'events': {'time': 'occurred_at', 'key': ['customer_id', 'occurred_at'],
+        'events': {'time': 'occurred_at', 'key': [],
                    'parent': 'customers', 'parent_column': 'customer_id', 'parent_code': 'unknown_customer'},
-        'marketing_touches': {'time': 'sent_at', 'key': ['customer_id', 'campaign_id', 'channel', 'sent_at'],
+        'marketing_touches': {'time': 'sent_at', 'key': ['customer_id', 'campaign_id', 'channel'],
                    'parent': 'customers', 'parent_column': 'customer_id', 'parent_code': 'unknown_customer'},
         'order_items': {'time': none, 'key': [],
                    'parent': 'orders', 'parent_column': 'order_id', 'parent_code': 'unknown_order'},
@@ -103,73 +110,62 @@
 {%- endmacro %}
 
 
-{#- A typed expression of one contract column of `alias`, exactly as staging
-    types it (trim, empty to null, parse or cast). -#}
-{% macro window_typed_column(input_name, column_name, alias) %}
-    {%- set column = segmentation.input_contract()[input_name]['columns'] | selectattr('name', 'equalto', column_name) | first -%}
-    {%- set raw = "nullif(trim(cast(" ~ alias ~ "." ~ column_name ~ " as " ~ dbt.type_string() ~ ")), '')" -%}
-    {%- if column['kind'] == 'string' -%}
-        {{ return(raw) }}
-    {%- elif column['kind'] in ('timestamp', 'date') -%}
-        {{ return(segmentation.parse_timestamp(raw, column['kind'])) }}
-    {%- else -%}
-        {{ return(segmentation.safe_cast(raw, segmentation.type_for_kind(column['kind']))) }}
-    {%- endif -%}
-{% endmacro %}
-
-
-{#- W0 over a row: `typed(column)` gives the row's typed value of a column.
-    `with_counts`: with the rows of changed days (buckets). -#}
-{% macro window_condition(input_name, typed, with_counts=true) %}
+{#- The window's columns of the raw input rows `alias`: `day` and `loaded`
+    from the untrimmed text (cheap; stored by `typed_input`), `key` (a hash of
+    the trimmed duplicate-candidate columns, as duplicates are judged; order
+    lines: of the order id) and `parent`, the trimmed parent id. -#}
+{% macro window_input_columns(input_name, alias) %}
     {%- set spec = segmentation.incremental_window_spec(input_name) -%}
-    {%- set cutoffs = segmentation.window_relation('cutoffs') -%}
-    {%- set parents = segmentation.window_relation('parents') -%}
-    {%- set terms = ['(select judge_all from ' ~ cutoffs ~ ')'] -%}
-    {%- if spec['time'] -%}
-        {%- do terms.append(typed[spec['time']] ~ ' is null') -%}
-        {%- do terms.append(typed[spec['time']] ~ ' >= (select time_cutoff from ' ~ cutoffs ~ ')') -%}
-        {%- if with_counts -%}
-        {%- do terms.append('cast(' ~ typed[spec['time']] ~ ' as date) in (select changed_day from '
-            ~ segmentation.window_relation('days') ~ ')') -%}
-        {%- endif -%}
-    {%- elif with_counts -%}
-        {%- do terms.append(segmentation.window_bucket(typed) ~ ' in (select changed_bucket from '
-            ~ segmentation.window_relation('days') ~ ')') -%}
-    {%- endif -%}
-    {%- do terms.append(typed['loaded_at'] ~ ' >= (select loaded_cutoff from ' ~ cutoffs ~ ')') -%}
-    {%- do terms.append(typed[spec['parent_column']] ~ ' in (select parent_key from ' ~ parents ~ ')') -%}
-    {{ return('(' ~ terms | join('\n        or ') ~ ')') }}
-{% endmacro %}
-
-
-{#- One of 4096 buckets of a row's parent key (order lines, which have no time). -#}
-{% macro window_bucket(typed) -%}
-    ({{ segmentation.row_hash([typed['order_id']]) }} % 4096)
-{%- endmacro %}
-
-
-{#- The duplicate-candidate key over typed values (null when the input has none). -#}
-{% macro window_key(input_name, typed) %}
-    {%- set spec = segmentation.incremental_window_spec(input_name) -%}
-    {%- if not spec['key'] -%}{{ return(none) }}{%- endif -%}
-    {%- set expressions = [] -%}
-    {%- for name in spec['key'] -%}{%- do expressions.append(typed[name]) -%}{%- endfor -%}
-    {{ return(segmentation.row_hash(expressions)) }}
-{% endmacro %}
-
-
-{#- {column: typed expression} for the window's columns: from the raw input
-    `alias` (`from_input`), or the stored, already typed verdicts (unqualified:
-    a delete takes no alias on every engine). -#}
-{% macro window_columns(input_name, alias, from_input) %}
-    {%- set spec = segmentation.incremental_window_spec(input_name) -%}
-    {%- set names = spec['key'] + ['loaded_at', spec['parent_column']] + ([spec['time']] if spec['time'] else []) -%}
-    {%- set typed = {} -%}
-    {%- for name in names -%}
-        {%- do typed.update({name: segmentation.window_typed_column(input_name, name, alias) if from_input
-            else name}) -%}
+    {%- set trimmed = {} -%}
+    {%- for name in (spec['key'] or [spec['parent_column']]) + [spec['parent_column']] -%}
+        {%- do trimmed.update({name: "nullif(trim(cast(" ~ alias ~ "." ~ name ~ " as " ~ dbt.type_string() ~ ")), '')"}) -%}
     {%- endfor -%}
-    {{ return(typed) }}
+    {%- set key_expressions = [] -%}
+    {%- for name in spec['key'] or [spec['parent_column']] -%}{%- do key_expressions.append(trimmed[name]) -%}{%- endfor -%}
+    {%- set text = 'cast(' ~ alias ~ '.{} as ' ~ dbt.type_string() ~ ')' -%}
+    {%- if spec['time'] -%}
+        {%- set day = 'left(' ~ text.replace('{}', spec['time']) ~ ', 10)' -%}
+    {%- else -%}
+        {%- set day = 'cast(' ~ segmentation.row_hash([text.replace('{}', spec['parent_column'])]) ~ ' % 4096 as ' ~ dbt.type_string() ~ ')' -%}
+    {%- endif -%}
+    {{ return({
+        'day': day,
+        'loaded': text.replace('{}', 'loaded_at'),
+        'key': segmentation.row_hash(key_expressions),
+        'parent': trimmed[spec['parent_column']],
+    }) }}
+{% endmacro %}
+
+
+{#- The same columns as stored with each verdict (unqualified: a delete takes
+    no alias on every engine). -#}
+{% macro window_stored_columns(input_name) %}
+    {{ return({'day': 'window_day', 'loaded': 'window_loaded', 'key': 'window_key',
+               'parent': segmentation.incremental_window_spec(input_name)['parent_column']}) }}
+{% endmacro %}
+
+
+{#- W0 over a row's window columns `w`, from the watermarks `cutoffs` (read
+    at run time: terms that cannot hold are left out, so a quiet day reads
+    little). `with_counts`: with the changed days (buckets). -#}
+{% macro window_condition(input_name, w, cutoffs, with_counts=true) %}
+    {%- set spec = segmentation.incremental_window_spec(input_name) -%}
+    {%- if cutoffs['judge_all'] -%}{{ return('(1 = 1)') }}{%- endif -%}
+    {%- set terms = [] -%}
+    {%- if spec['time'] -%}
+        {%- do terms.append(w['day'] ~ ' is null') -%}
+        {%- do terms.append(w['day'] ~ ' >= ' ~ segmentation.sql_literal(cutoffs['day_cutoff'])) -%}
+    {%- endif -%}
+    {%- if with_counts and cutoffs['changed_days'] -%}
+        {%- do terms.append(w['day'] ~ ' in (select changed_day from ' ~ segmentation.window_relation('days') ~ ')') -%}
+    {%- endif -%}
+    {%- if cutoffs['loaded_cutoff'] is not none -%}
+        {%- do terms.append(w['loaded'] ~ ' >= ' ~ segmentation.sql_literal(cutoffs['loaded_cutoff'])) -%}
+    {%- endif -%}
+    {%- if cutoffs['parents'] -%}
+        {%- do terms.append(w['parent'] ~ ' in (select parent_key from ' ~ segmentation.window_relation('parents') ~ ')') -%}
+    {%- endif -%}
+    {{ return('(' ~ (terms | join('\n        or ') if terms else '1 = 0') ~ ')') }}
 {% endmacro %}
 
 
@@ -177,33 +173,54 @@
 {% macro incremental_window_step(input_name, step) %}
     {%- if not is_incremental() -%}{{ return('') }}{%- endif -%}
     {%- set spec = segmentation.incremental_window_spec(input_name) -%}
-    {%- set cutoffs = segmentation.window_relation('cutoffs') -%}
+    {%- set cutoffs_relation = segmentation.window_relation('cutoffs') -%}
     {%- set parents = segmentation.window_relation('parents') -%}
+    {%- set days = segmentation.window_relation('days') -%}
     {%- set rows = segmentation.window_relation('rows') -%}
-    {%- set lookback = segmentation.setting('segmentation__incremental_lookback_days') -%}
-    {%- set parent_model = ref('base_segmentation__' ~ spec['parent']) -%}
-    {%- set stored = segmentation.window_columns(input_name, 'stored', false) -%}
-    {%- set source = segmentation.window_columns(input_name, 'source', true) -%}
+    {%- set stored = segmentation.window_stored_columns(input_name) -%}
+    {%- set source = segmentation.window_input_columns(input_name, 'source') -%}
 
     {%- if step == 'cutoffs' -%}
+    {#- Verdicts stored by an older version of the package lack the window's
+        columns: the window is then everything. -#}
+    {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- set current = ['window_day', 'window_loaded', 'window_key', 'validation_key', 'judged_at']
+        | reject('in', stored_columns) | list | length == 0 -%}
+    {%- set lookback = segmentation.setting('segmentation__incremental_lookback_days') -%}
 -- The stored verdicts' watermarks, read before any is deleted.
-create or replace temporary table {{ cutoffs }} as
+create or replace temporary table {{ cutoffs_relation }} as
+    {%- if not current %}
+select
+    true as judge_all,
+    cast(null as {{ dbt.type_string() }}) as day_cutoff,
+    cast(null as {{ dbt.type_string() }}) as loaded_cutoff,
+    cast(null as {{ dbt.type_timestamp() }}) as judged_cutoff
+    {%- else %}
 select
     count(*) = 0
         or count(case when validation_key <> '{{ segmentation.validation_key(input_name) }}' or validation_key is null then 1 end) > 0
         {%- if spec['time'] %}
-        or max(case when rejection_reason_code is null then {{ spec['time'] }} end) is null
+        or max(case when rejection_reason_code is null then window_day end) is null
         {%- endif %} as judge_all,
     {%- if spec['time'] %}
-    {{ dbt.dateadd('day', -lookback, 'max(case when rejection_reason_code is null then ' ~ spec['time'] ~ ' end)') }} as time_cutoff,
+    cast(cast({{ dbt.dateadd('day', -lookback, 'max(case when rejection_reason_code is null then ' ~ spec['time'] ~ ' end)') }} as date)
+        as {{ dbt.type_string() }}) as day_cutoff,
+    {%- else %}
+    cast(null as {{ dbt.type_string() }}) as day_cutoff,
     {%- endif %}
-    max(loaded_at) as loaded_cutoff,
+    max(window_loaded) as loaded_cutoff,
     max(judged_at) as judged_cutoff
 from {{ this }}
+    {%- endif %}
 
     {%- elif step == 'parents' -%}
+    {%- set cutoffs = segmentation.read_window_cutoffs(parents=false) -%}
+    {%- set parent_model = ref('base_segmentation__' ~ spec['parent']) -%}
 -- Parents whose verdict changed since these rows were judged.
 create or replace temporary table {{ parents }} as
+    {%- if cutoffs['judge_all'] %}
+select cast(null as {{ dbt.type_string() }}) as parent_key where 1 = 0
+    {%- else %}
 with accepted_parents as (
     select {{ spec['parent_column'] }} as parent_key
     from {{ parent_model }}
@@ -220,27 +237,42 @@ select stored.{{ spec['parent_column'] }}
 from {{ this }} as stored
 where stored.rejection_reason_code = '{{ spec['parent_code'] }}'
     and stored.{{ spec['parent_column'] }} in (select parent_key from accepted_parents)
-{%- if spec['parent'] == 'orders' %}
+    {%- if spec['parent'] == 'orders' %}
 union
 -- orders judged since these lines were: new, late, corrected or newly rejected
 select parent.order_id
 from {{ parent_model }} as parent
-where parent.judged_at > coalesce((select judged_cutoff from {{ cutoffs }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
-    and parent.order_id is not null
-{%- endif %}
+where parent.order_id is not null
+    {%- if cutoffs['judged_cutoff'] is not none %}
+    and parent.judged_at > cast('{{ cutoffs['judged_cutoff'] }}' as {{ dbt.type_timestamp() }})
+    {%- endif %}
+    {%- endif %}
+    {%- endif %}
 
-    {%- elif step == 'days' and spec['time'] -%}
--- Days whose input rows were added or deleted since the verdicts were stored.
-{%- set day = 'cast(' ~ source[spec['time']] ~ ' as date)' %}
-create or replace temporary table {{ segmentation.window_relation('days') }} as
+    {%- elif step == 'days' -%}
+    {%- set cutoffs = segmentation.read_window_cutoffs() -%}
+    {#- Order lines are counted outside the rest of the window only: a new
+        order's lines would change nearly every bucket. -#}
+    {%- set outside = '' if spec['time'] else 'where not coalesce(' -%}
+-- Days (buckets) whose input rows were added or deleted since the verdicts were stored.
+create or replace temporary table {{ days }} as
+    {%- if cutoffs['judge_all'] %}
+select cast(null as {{ dbt.type_string() }}) as changed_day where 1 = 0
+    {%- else %}
 with input_days as (
-    select {{ day }} as day, count(*) as row_count
+    select {{ source['day'] }} as day, count(*) as row_count
     from ({{ segmentation.select_input(input_name) }}) as source
+    {%- if not spec['time'] %}
+    where not coalesce({{ segmentation.window_condition(input_name, source, cutoffs, with_counts=false) }}, false)
+    {%- endif %}
     group by 1
 ),
 stored_days as (
-    select cast({{ spec['time'] }} as date) as day, count(*) as row_count
+    select window_day as day, count(*) as row_count
     from {{ this }}
+    {%- if not spec['time'] %}
+    where not coalesce({{ segmentation.window_condition(input_name, stored, cutoffs, with_counts=false) }}, false)
+    {%- endif %}
     group by 1
 )
 select coalesce(input_days.day, stored_days.day) as changed_day
@@ -248,58 +280,61 @@ from input_days
 full outer join stored_days
     on input_days.day = stored_days.day
 where coalesce(input_days.row_count, 0) <> coalesce(stored_days.row_count, 0)
-
-    {%- elif step == 'days' -%}
--- Order lines have no time: lines outside the window so far, counted per
--- bucket of their order id; a bucket whose count changed is judged again
--- (lines added to or deleted from an order that is itself unchanged).
-create or replace temporary table {{ segmentation.window_relation('days') }} as
-with input_buckets as (
-    select {{ segmentation.window_bucket(source) }} as bucket, count(*) as row_count
-    from ({{ segmentation.select_input(input_name) }}) as source
-    where not coalesce({{ segmentation.window_condition(input_name, source, with_counts=false) }}, false)
-    group by 1
-),
-stored_buckets as (
-    select {{ segmentation.window_bucket(stored) }} as bucket, count(*) as row_count
-    from {{ this }}
-    where not coalesce({{ segmentation.window_condition(input_name, stored, with_counts=false) }}, false)
-    group by 1
-)
-select coalesce(input_buckets.bucket, stored_buckets.bucket) as changed_bucket
-from input_buckets
-full outer join stored_buckets
-    on input_buckets.bucket = stored_buckets.bucket
-where coalesce(input_buckets.row_count, 0) <> coalesce(stored_buckets.row_count, 0)
+    {%- endif %}
 
     {%- elif step == 'rows' -%}
+    {%- set cutoffs = segmentation.read_window_cutoffs(counted=true) -%}
+    {%- set keyed = spec['key'] | length > 0 and not cutoffs['judge_all'] %}
 -- The window's input rows: W0, and every row sharing a duplicate key with one.
 create or replace temporary table {{ rows }} as
-{%- set key = segmentation.window_key(input_name, source) %}
-with source_rows as (
-    select
-        source.*,
-        {{ segmentation.window_condition(input_name, source) }} as in_window
-        {%- if key %},
-        {{ key }} as window_key
-        {%- endif %}
-    from ({{ segmentation.select_input(input_name) }}) as source
-)
-select *
-from source_rows
-where in_window
-{%- if key %}
-    or window_key in (select window_key from source_rows where in_window)
-{%- endif %}
+select source.*
+from ({{ segmentation.select_input(input_name) }}) as source
+where {{ segmentation.window_condition(input_name, source, cutoffs) }}
+    {%- if keyed %}
+    or {{ source['key'] }} in (
+        select {{ source['key'] }}
+        from ({{ segmentation.select_input(input_name) }}) as source
+        where {{ segmentation.window_condition(input_name, source, cutoffs) }}
+    )
+    {%- endif %}
 
     {%- elif step == 'delete' -%}
-{%- set key = segmentation.window_key(input_name, stored) %}
+    {%- set cutoffs = segmentation.read_window_cutoffs(counted=true) -%}
+    {%- set keyed = spec['key'] | length > 0 and not cutoffs['judge_all'] %}
 delete from {{ this }}
-where {{ segmentation.window_condition(input_name, stored) }}
-{%- if key %}
-    or {{ key }} in (select window_key from {{ rows }})
-{%- endif %}
+where {{ segmentation.window_condition(input_name, stored, cutoffs) }}
+    {%- if keyed %}
+    or window_key in (
+        select {{ source['key'] }}
+        from {{ rows }} as source
+    )
+    {%- endif %}
     {%- endif -%}
+{% endmacro %}
+
+
+{#- The watermarks written by the `cutoffs` step, and whether the parents
+    (and, `counted`, the changed days) are any: read at run time, as a hook
+    is rendered just before it runs. -#}
+{% macro read_window_cutoffs(parents=true, counted=false) %}
+    {%- set row = run_query('select * from ' ~ segmentation.window_relation('cutoffs')).rows[0] -%}
+    {%- set cutoffs = {
+        'judge_all': row[0] in (true, 1, 'true', 'True'),
+        'day_cutoff': row[1],
+        'loaded_cutoff': row[2],
+        'judged_cutoff': row[3],
+        'parents': 0,
+        'changed_days': 0,
+    } -%}
+    {%- if not cutoffs['judge_all'] and parents -%}
+        {%- set found = run_query('select count(*) from ' ~ segmentation.window_relation('parents')) -%}
+        {%- do cutoffs.update({'parents': found.rows[0][0]}) -%}
+        {%- if counted -%}
+            {%- set days = run_query('select count(*) from ' ~ segmentation.window_relation('days')) -%}
+            {%- do cutoffs.update({'changed_days': days.rows[0][0]}) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(cutoffs) }}
 {% endmacro %}
 
 

@@ -56,7 +56,14 @@
         raw_text.*,
         {{ segmentation.typed_columns(input_name) }}
     from (
-        select {{ segmentation.raw_text_columns(input_name) }}
+        select
+            {{ segmentation.raw_text_columns(input_name) }}
+            {%- if segmentation.incremental_window_spec_exists(input_name) %}
+            {%- set window = segmentation.window_input_columns(input_name, 'source') %},
+            {{ window['day'] }} as window_day,
+            {{ window['loaded'] }} as window_loaded,
+            {{ window['key'] }} as window_key
+            {%- endif %}
         from ({{ segmentation.judged_input(input_name) }}) as source
     ) as raw_text
     {{ join }}

@@ -142,6 +142,11 @@ final as (
         -- builds re-judge from these (incremental_window).
         {{ segmentation.run_timestamp() }} as judged_at,
         '{{ segmentation.validation_key(input_name) }}' as validation_key
+        {%- if segmentation.incremental_window_spec_exists(input_name) %},
+        window_day,
+        window_loaded,
+        window_key
+        {%- endif %}
     from judged
 )
 
