@@ -11,7 +11,7 @@
       stored verdicts of that day (rows added or deleted on any day: late rows
       of any age, erasures); order lines, which have no time, are counted per
       bucket of their order id instead, outside the rest of the window;
-    - or has `loaded_at` on or after the newest `loaded_at` seen (new or updated
+    - or has `loaded_at` later than the newest `loaded_at` seen (new or updated
       rows, when the input carries the optional load-time column);
     - or belongs to a parent whose verdict changed: a customer (or, for order
       lines, an order) that is no longer accepted, or newly accepted, or (lines)
@@ -160,7 +160,7 @@
         {%- do terms.append(w['day'] ~ ' in (select changed_day from ' ~ segmentation.window_relation('days') ~ ')') -%}
     {%- endif -%}
     {%- if cutoffs['loaded_cutoff'] is not none -%}
-        {%- do terms.append(w['loaded'] ~ ' >= ' ~ segmentation.sql_literal(cutoffs['loaded_cutoff'])) -%}
+        {%- do terms.append(w['loaded'] ~ ' > ' ~ segmentation.sql_literal(cutoffs['loaded_cutoff'])) -%}
     {%- endif -%}
     {%- if cutoffs['parents'] -%}
         {%- do terms.append(w['parent'] ~ ' in (select parent_key from ' ~ segmentation.window_relation('parents') ~ ')') -%}

@@ -150,7 +150,7 @@ RUN_TIME_COLUMNS = {
     "fitted_at", "run_id", "segmented_at", "checked_at", "labelled_at", "entered_at",
     "labels_changed_at", "valid_from", "valid_to", "membership_history_id", "changed_at",
     "change_id", "old_label_since", "run_at", "previous_run_at", "transition_id",
-    "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to",
+    "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "judged_at",
 }  # fmt: skip
 
 
