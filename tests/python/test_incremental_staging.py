@@ -47,10 +47,11 @@ def differences(incremental: Path, full: Path, name: str) -> list[tuple]:
 
 def rejudged(database: Path, name: str) -> tuple[int, int]:
     """(rows judged by the latest build, all rows) of a base table."""
+    table = base_table(name)
     [(latest, total)] = query(
         database,
-        f"select count(*) filter (where judged_at = (select max(judged_at) from {base_table(name)})), "
-        f"count(*) from {base_table(name)}",
+        f"select count(*) filter (where judged_at = (select max(judged_at) from {table})),"
+        f" count(*) from {table}",
     )
     return latest, total
 
@@ -60,7 +61,8 @@ def verdict(database: Path, name: str, where: str) -> list[str | None]:
         row[0]
         for row in query(
             database,
-            f"select rejection_reason_code from {base_table(name)} where {where} order by 1 nulls first",
+            f"select rejection_reason_code from {base_table(name)} where {where}"
+            " order by 1 nulls first",
         )
     ]
 
@@ -93,7 +95,8 @@ def staged(generated_inputs: Inputs, tmp_path_factory: pytest.TempPathFactory) -
 def newest_day(database: Path) -> str:
     [(day,)] = query(
         database,
-        f"select max(cast(occurred_at as date)) from {base_table('events')} where rejection_reason_code is null",
+        f"select max(cast(occurred_at as date)) from {base_table('events')}"
+        " where rejection_reason_code is null",
     )
     return day.isoformat()
 
@@ -104,23 +107,26 @@ def test_days_of_changes_equal_a_full_refresh(staged: tuple[Path, Path]) -> None
     day = newest_day(database)
     [(old_order, old_customer)] = query(
         database,
-        f"select order_id, customer_id from {base_table('orders')} where rejection_reason_code is null "
-        "order by ordered_at, order_id limit 1",
+        f"select order_id, customer_id from {base_table('orders')}"
+        " where rejection_reason_code is null order by ordered_at, order_id limit 1",
     )
     [(old_event_customer, old_event_time)] = query(
         database,
-        f"select customer_id, occurred_at from {raw}.events order by occurred_at nulls last, customer_id limit 1",
+        f"select customer_id, occurred_at from {raw}.events"
+        " order by occurred_at nulls last, customer_id limit 1",
     )
     erased, orphaned = [
         row[0]
         for row in query(
             database,
-            f"select customer_id from {base_table('customers')} where rejection_reason_code is null "
-            f"and customer_id <> '{old_customer}' and customer_id in (select customer_id from {base_table('events')}) "
-            "order by customer_id limit 2",
+            f"select customer_id from {base_table('customers')}"
+            f" where rejection_reason_code is null and customer_id <> '{old_customer}'"
+            f" and customer_id in (select customer_id from {base_table('events')})"
+            " order by customer_id limit 2",
         )
     ]
 
+    after = f"cast(date '{day}' + 1 as varchar)"
     # Day 1, no load time: a new customer with an order, a line and an event the day after;
     # a late event inside the lookback; an event 200 days old (outside it); an exact copy of
     # the oldest event; an order reusing the oldest order id; a line of an unknown order; a
@@ -128,14 +134,15 @@ def test_days_of_changes_equal_a_full_refresh(staged: tuple[Path, Path]) -> None
     query(
         database,
         f"""
-        insert into {raw}.customers (customer_id, email, country) values ('CNEW1', 'new@example.com', 'DE');
+        insert into {raw}.customers (customer_id, email, country)
+            values ('CNEW1', 'new@example.com', 'DE');
         insert into {raw}.orders (order_id, customer_id, ordered_at, order_total, status)
-            values ('ONEW1', 'CNEW1', cast(date '{day}' + 1 as varchar) || ' 10:00:00', '42.00', 'completed'),
-                   ('{old_order}', '{old_customer}', cast(date '{day}' + 1 as varchar) || ' 11:00:00', '1.00', 'completed');
+            values ('ONEW1', 'CNEW1', {after} || ' 10:00:00', '42.00', 'completed'),
+                   ('{old_order}', '{old_customer}', {after} || ' 11:00:00', '1.00', 'completed');
         insert into {raw}.order_items (order_id, category, quantity, unit_price)
             values ('ONEW1', 'books', '1', '42.00'), ('ONOPE', 'books', '1', '5.00');
         insert into {raw}.events (customer_id, occurred_at, event_type)
-            values ('CNEW1', cast(date '{day}' + 1 as varchar) || ' 09:00:00', 'page_view'),
+            values ('CNEW1', {after} || ' 09:00:00', 'page_view'),
                    ('{old_customer}', cast(date '{day}' - 2 as varchar) || ' 08:00:00', 'login'),
                    ('{old_customer}', cast(date '{day}' - 200 as varchar) || ' 08:00:00', 'login');
         insert into {raw}.events select * from {raw}.events
@@ -150,23 +157,29 @@ def test_days_of_changes_equal_a_full_refresh(staged: tuple[Path, Path]) -> None
     assert verdict(database, "order_items", "order_id = 'ONOPE'") == ["unknown_order"]
     assert "unknown_customer" in verdict(database, "events", f"customer_id = '{orphaned}'")
     assert "duplicate_key" in verdict(
-        database, "events", f"customer_id = '{old_event_customer}' and occurred_at = '{old_event_time}'"
+        database,
+        "events",
+        f"customer_id = '{old_event_customer}' and occurred_at = '{old_event_time}'",
     )
     latest, total = rejudged(database, "events")
-    assert latest < total * 0.2, f"day 1 judged {latest} of {total} events again: the window is everything"
+    assert latest < total * 0.2, (
+        f"day 1 judged {latest} of {total} events again: the window is everything"
+    )
 
     # Day 2: orders get a load time (a new column: every order is judged again once), then
     # an old order is corrected in place and marked by its load time.
     query(
         database,
-        f"alter table {raw}.orders add column loaded_at varchar; update {raw}.orders set loaded_at = '2020-01-01 00:00:00'",
+        f"alter table {raw}.orders add column loaded_at varchar;"
+        f" update {raw}.orders set loaded_at = '2020-01-01 00:00:00'",
     )
     Day(database, work, 2).assert_same_as_full_refresh()
     assert rejudged(database, "orders")[0] == rejudged(database, "orders")[1]
     query(
         database,
         f"update {raw}.orders set status = 'returned', loaded_at = '2020-01-02 00:00:00' "
-        f"where order_id = (select min(order_id) from {raw}.orders where status = 'completed' and order_id <> '{old_order}')",
+        f"where order_id = (select min(order_id) from {raw}.orders"
+        f" where status = 'completed' and order_id <> '{old_order}')",
     )
     third = Day(database, work, 3)
     third.assert_same_as_full_refresh()
@@ -178,7 +191,8 @@ def test_days_of_changes_equal_a_full_refresh(staged: tuple[Path, Path]) -> None
     query(
         database,
         f"""
-        delete from {raw}.order_items where order_id in (select order_id from {raw}.orders where customer_id = '{erased}');
+        delete from {raw}.order_items
+            where order_id in (select order_id from {raw}.orders where customer_id = '{erased}');
         delete from {raw}.orders where customer_id = '{erased}';
         delete from {raw}.events where customer_id = '{erased}';
         delete from {raw}.marketing_touches where customer_id = '{erased}';
@@ -204,8 +218,9 @@ def test_settings_that_decide_verdicts_judge_everything_again(staged: tuple[Path
     """A var that changes verdicts (event types) is part of the validation key: the next
     incremental build judges every row, and rejects what the new var rejects."""
     database, work = staged
-    variables = {"segmentation__event_types": ["page_view", "product_view", "search", "add_to_cart",
-                                               "remove_from_cart", "checkout_start", "purchase", "app_open"]}  # fmt: skip
+    kept = ["page_view", "product_view", "search", "add_to_cart", "remove_from_cart",
+            "checkout_start", "purchase", "app_open"]  # fmt: skip
+    variables = {"segmentation__event_types": kept}
     run = run_dbt(STAGING, database, variables)
     assert run.success, run.messages()
     latest, total = rejudged(database, "events")

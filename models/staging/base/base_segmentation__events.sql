@@ -9,7 +9,8 @@
 -- Events have no key: an exact copy of an accepted event is a double-fired
 -- duplicate and is rejected as duplicate_key. Copies share customer and time,
 -- so only rows that share both are compared.
-{%- set columns = segmentation.input_contract()['events']['columns'] | rejectattr('load_time') | map(attribute='name') | list %}
+{%- set contract = segmentation.input_contract()['events']['columns'] %}
+{%- set columns = contract | rejectattr('load_time') | map(attribute='name') | list %}
 {%- set raw_columns = [] %}
 {%- for name in columns %}{% do raw_columns.append(name ~ '_raw') %}{% endfor %}
 {{ segmentation.validated_input(
