@@ -157,7 +157,9 @@ def read_policy(configured: dict) -> dict:
     every = configured.get("refit_every_days", POLICY_DEFAULTS["refit_every_days"])
     drift = configured.get("refit_drift", POLICY_DEFAULTS["refit_drift"])
     policy["refit_every_days"] = _optional_int(every)
-    unset = drift is None or (isinstance(drift, str) and drift.strip().lower() in ("", "none", "null"))
+    unset = drift is None or (
+        isinstance(drift, str) and drift.strip().lower() in ("", "none", "null")
+    )
     policy["refit_drift"] = None if unset else float(drift)  # type: ignore[arg-type]
     if policy["refit_every_days"] is not None and policy["refit_every_days"] < 0:
         raise ValueError("segmentation: refit_every_days must be at least 0 or null")
@@ -412,8 +414,10 @@ def _snowpark_type(column: pd.Series):
 
     dtype = column.dtype
     values = column.dropna()
-    if dtype == object and len(values) and all(
-        isinstance(v, dt.date) and not isinstance(v, datetime) for v in values
+    if (
+        pd.api.types.is_object_dtype(dtype)
+        and len(values)
+        and all(isinstance(v, dt.date) and not isinstance(v, datetime) for v in values)
     ):
         return T.DateType()
     if pd.api.types.is_bool_dtype(dtype):

@@ -120,7 +120,9 @@ def read_policy(configured: dict) -> dict:
     """refit (null = follow the policy, true = refit, false = keep while the settings
     are unchanged) and refit_every_days (null = no schedule, 0 = every build)."""
     every = configured.get("refit_every_days", POLICY_DEFAULTS["refit_every_days"])
-    unset = every is None or (isinstance(every, str) and every.strip().lower() in ("", "none", "null"))
+    unset = every is None or (
+        isinstance(every, str) and every.strip().lower() in ("", "none", "null")
+    )
     policy = {
         "refit": _optional_bool(configured.get("refit"), "refit"),
         "refit_every_days": None if unset else int(every),  # type: ignore[arg-type]
@@ -292,8 +294,10 @@ def _snowpark_type(column: pd.Series):
 
     dtype = column.dtype
     values = column.dropna()
-    if dtype == object and len(values) and all(
-        isinstance(v, dt.date) and not isinstance(v, datetime) for v in values
+    if (
+        pd.api.types.is_object_dtype(dtype)
+        and len(values)
+        and all(isinstance(v, dt.date) and not isinstance(v, datetime) for v in values)
     ):
         return T.DateType()
     if pd.api.types.is_bool_dtype(dtype):
