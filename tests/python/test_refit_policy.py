@@ -310,7 +310,7 @@ def test_a_daily_build_keeps_both_fits(next_day_build) -> None:
         runs["refit_reason"][1]
     )
     assert runs["run_id"].is_unique
-    assert runs["fitted_as_of_date"].tolist() == [next_day - dt.timedelta(days=1)] * 2
+    assert runs["fitted_as_of_date"].dt.date.tolist() == [next_day - dt.timedelta(days=1)] * 2
     assert 0 <= runs["drift"].iloc[1] < 0.25
     value = frame(database, f"select * from {VALUE_MODEL} order by fit_scope")
     assert value["run_decision"].tolist() == ["kept", "kept"]
