@@ -311,7 +311,9 @@ def test_a_daily_build_keeps_both_fits(next_day_build) -> None:
     )
     assert runs["run_id"].is_unique
     assert runs["fitted_as_of_date"].dt.date.tolist() == [next_day - dt.timedelta(days=1)] * 2
-    assert 0 <= runs["drift"].iloc[1] < 0.25
+    # One day later the fit is about as tight as on its own sample (-0.017 here: a day
+    # moves recency and tenure a little; negative is tighter), far below the 0.25 trigger.
+    assert abs(runs["drift"].iloc[1]) < 0.1
     value = frame(database, f"select * from {VALUE_MODEL} order by fit_scope")
     assert value["run_decision"].tolist() == ["kept", "kept"]
     assert (value["fitted_as_of_date"] < value["as_of_date"]).all()
