@@ -36,6 +36,9 @@ FIT = "main_segmentation.segmentation__value_fit"
 # Simulated truth, in days (alpha 4.4 weeks as in CDNOW, a livelier shop).
 TRUTH = {"r": 0.5, "alpha": 30.0, "a": 0.8, "b": 2.5, "p": 6.0, "q": 4.0, "gamma": 15.0}
 HISTORY_DAYS, FIRST_DAYS, HOLDOUT_DAYS = 730, 365, 180
+AS_OF = pd.Timestamp("2026-06-30")
+# Every run fits: the refit policy would keep the first run's fit (docs/decisions/0023).
+REFIT = {"segmentation__refit": True}
 
 
 def simulate(n: int, seed: int = 42) -> pd.DataFrame:
@@ -87,6 +90,9 @@ def simulate(n: int, seed: int = 42) -> pd.DataFrame:
             ),
             "holdout_purchases": np.where(is_cal, holdout, np.nan),
             "is_in_calibration": is_cal,
+            # The dates the fit records (the refit policy's schedule, docs/decisions/0023).
+            "calibration_end_date": AS_OF - pd.Timedelta(days=HOLDOUT_DAYS),
+            "as_of_date": AS_OF,
         }
     )
 
@@ -115,7 +121,7 @@ def main() -> None:
     for model in ("segmentation__value_fit", "segmentation__value_curves"):
         for label in ("first", "second"):
             began = time.perf_counter()
-            run = run_dbt(["run", "--select", model], database, args.work)
+            run = run_dbt(["run", "--select", model], database, args.work, REFIT)
             wall = time.perf_counter() - began
             if not run.success:
                 raise RuntimeError("; ".join(run.messages))

@@ -50,7 +50,8 @@ RUN_DEPENDENT = {
     },
     "segmentation__clustering_runs": {
         "fitted_at": "the wall-clock time of the cluster fit",
-        "run_id": "fit_id || '@' || fitted_at (fit_id itself is compared)",
+        "run_id": "fit_id || '@' || run_at (fit_id itself is compared)",
+        "run_at": "the build's run_started_at",
     },
     "segmentation__customer_segments_v1": {
         "segmented_at": "the build's run_started_at",

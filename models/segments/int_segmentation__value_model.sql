@@ -3,7 +3,9 @@
 -- predictions): parameters, log-likelihoods, sample, status, the calibration and
 -- holdout dates, and for the calibration fit the backtest over every customer who
 -- bought before the calibration end: actual and predicted holdout purchases and
--- the mean absolute error per customer.
+-- the mean absolute error per customer. The refit policy's decision of the build
+-- (docs/decisions/0023): a kept fit keeps its own dates (fitted_through_date,
+-- fitted_as_of_date); as_of_date and calibration_end_date are the build's.
 with
 
 fits as (
@@ -42,6 +44,8 @@ final as (
         fits.bgnbd_status,
         fits.gamma_gamma_status,
         fits.package_version,
+        fits.run_decision,
+        fits.refit_reason,
         -- numbers: parameters
         fits.r,
         fits.alpha,
@@ -67,8 +71,8 @@ final as (
             as predicted_holdout_purchases,
         cast(backtest.mean_absolute_error as {{ segmentation.type_double() }}) as mean_absolute_error,
         -- dates and timestamps
-        case when fits.fit_scope = 'calibration' then dates.calibration_end_date else dates.as_of_date end
-            as fitted_through_date,
+        cast(fits.fitted_through_date as date) as fitted_through_date,
+        cast(fits.fitted_as_of_date as date) as fitted_as_of_date,
         dates.calibration_end_date,
         dates.as_of_date,
         fits.fitted_at

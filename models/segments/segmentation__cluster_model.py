@@ -6,6 +6,14 @@ and the run's metadata. Assigning every customer is SQL
 (`int_segmentation__segment_assignments`), so Python only ever holds a bounded,
 deterministic sample of the eligible customers.
 
+Refit policy (docs/decisions/0023): a build refits only when there is no previous
+fit, when the settings that define the model changed (their fingerprint), when the
+var segmentation__refit forces it, when the as-of date moved refit_every_days or more
+since the fit's, or when the drift passes refit_drift. Otherwise it hands back the
+previous fit's rows unchanged (same fit_id, fitted_at, centroids), so segments stay
+exactly stable. The decision is a pure function of the data, the vars and the
+previous fit: neither the wall clock nor --full-refresh enters it.
+
 All logic is in plain functions below so that pytest can load this file and a
 Snowflake stored procedure (which ships only this file) can run it. The model
 accepts a DuckDB relation or a Snowpark DataFrame and works on pandas 2 and 3.
@@ -13,6 +21,7 @@ accepts a DuckDB relation or a Snowpark DataFrame and works on pandas 2 and 3.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -67,6 +76,19 @@ DEFAULTS = {
 }
 K_METHODS = ("silhouette", "prediction_strength")
 
+# The refit policy's vars (segmentation__refit, __refit_every_days, __refit_drift).
+POLICY_DEFAULTS = {"refit": None, "refit_every_days": 7, "refit_drift": 0.25}
+# Why a build refitted, in the order they are checked (refit_decision).
+REFIT_REASONS = ("no_previous_fit", "settings_changed", "forced", "schedule", "drift")
+# The columns of this model's table, in order: the fit's, then the run's decision.
+FIT_COLUMNS = (
+    "segment_id", "fit_id", "k", "centroid", "feature_spec", "segment_fit_size", "sample_size",
+    "eligible_customers", "eligibility_min_orders", "silhouette", "inertia", "k_selection",
+    "k_scores", "random_state", "package_version", "settings_fingerprint", "fitted_as_of_date",
+    "fitted_at",
+)  # fmt: skip
+RUN_COLUMNS = ("run_decision", "refit_reason", "drift")
+
 
 # --- configuration ----------------------------------------------------------
 
@@ -115,6 +137,162 @@ def read_settings(configured: dict) -> dict:
     return settings
 
 
+def _optional_bool(value: object, name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "none", "null"):
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    raise ValueError(f"segmentation: {name} must be true, false or null, got {value!r}")
+
+
+def read_policy(configured: dict) -> dict:
+    """The refit policy (from `dbt.config.get`): refit (null = follow the policy, true =
+    refit this build, false = never refit while a comparable previous fit exists),
+    refit_every_days (null = no schedule, 0 = every build) and refit_drift (null = no
+    drift trigger). Vars are validated in macros/utils/setting.sql; checked again here."""
+    policy = {"refit": _optional_bool(configured.get("refit"), "refit")}
+    every = configured.get("refit_every_days", POLICY_DEFAULTS["refit_every_days"])
+    drift = configured.get("refit_drift", POLICY_DEFAULTS["refit_drift"])
+    policy["refit_every_days"] = _optional_int(every)
+    unset = drift is None or (
+        isinstance(drift, str) and drift.strip().lower() in ("", "none", "null")
+    )
+    policy["refit_drift"] = None if unset else float(drift)  # type: ignore[arg-type]
+    if policy["refit_every_days"] is not None and policy["refit_every_days"] < 0:
+        raise ValueError("segmentation: refit_every_days must be at least 0 or null")
+    if policy["refit_drift"] is not None and not policy["refit_drift"] >= 0:
+        raise ValueError("segmentation: refit_drift must be at least 0 or null")
+    return policy
+
+
+def settings_fingerprint(settings: dict) -> str:
+    """A hash of everything that defines the fit: every hyperparameter of the model
+    (features and transforms, scaling, k settings and method, sample sizes, minimum
+    orders, random state, the gate bounds automatic k respects) and the package
+    version. A previous fit with another fingerprint is refitted ('settings_changed')."""
+    payload = {key: settings[key] for key in DEFAULTS}
+    payload["package_version"] = PACKAGE_VERSION
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+# --- refit policy ------------------------------------------------------------
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _first(previous: pd.DataFrame, column: str) -> object:
+    return previous[column].iloc[0] if column in previous.columns else None
+
+
+def fit_drift(sample: pd.DataFrame, previous: pd.DataFrame) -> float | None:
+    """How much looser the previous fit is on today's data: the mean squared distance of
+    the sample (the eligible customers' bounded md5 sample, as for a fit) to its nearest
+    centroid in the fit's own transformed space (its stored centres and scales), divided
+    by the fit's inertia per fitted row, minus 1. 0: as tight as at the fit; 0.25: a
+    quarter looser. None when it cannot be measured (no sample, no inertia)."""
+    inertia, fitted_rows = _first(previous, "inertia"), _first(previous, "sample_size")
+    if sample.empty or inertia is None or fitted_rows is None or pd.isna(inertia):
+        return None
+    per_row = float(inertia) / float(fitted_rows)
+    if not per_row > 0:
+        return None
+    sample = sample.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
+    matrix = transform(sample, json.loads(previous["feature_spec"].iloc[0]))
+    nearest = np.full(len(matrix), np.inf)
+    for centroid in previous["centroid"]:
+        distance = ((matrix - np.asarray(json.loads(centroid), dtype=float)) ** 2).sum(axis=1)
+        nearest = np.minimum(nearest, distance)
+    return round(float(nearest.mean()) / per_row - 1.0, 9) + 0.0  # no -0.0
+
+
+def refit_decision(
+    previous: pd.DataFrame | None,
+    fingerprint: str,
+    as_of_date: dt.date | None,
+    drift: float | None,
+    policy: dict,
+) -> str | None:
+    """Why this build refits (one of REFIT_REASONS, checked in that order), or None to
+    keep the previous fit. A pure function of the previous fit, the settings, the
+    as-of date (data time) and the drift: no clock, no --full-refresh.
+
+    - no previous fit: refit;
+    - the settings fingerprint differs (features, transforms, scaling, k, min orders,
+      random state, package version): refit, even with refit false (the table would
+      otherwise describe a model the config no longer names);
+    - refit true: refit ('forced'); refit false: keep;
+    - the as-of date is refit_every_days or more after the fit's, or before it (the
+      fit saw data after the as-of date): refit ('schedule');
+    - drift above refit_drift: refit ('drift');
+    - else keep."""
+    if previous is None:
+        return "no_previous_fit"
+    if _first(previous, "settings_fingerprint") != fingerprint:
+        return "settings_changed"
+    if policy.get("refit") is True:
+        return "forced"
+    if policy.get("refit") is False:
+        return None
+    every = policy.get("refit_every_days")
+    fitted = _as_date(_first(previous, "fitted_as_of_date"))
+    if every is not None:
+        if fitted is None or as_of_date is None:
+            return "schedule"
+        days = (as_of_date - fitted).days
+        if days < 0 or days >= every:
+            return "schedule"
+    threshold = policy.get("refit_drift")
+    if threshold is not None and drift is not None and drift > threshold:
+        return "drift"
+    return None
+
+
+def with_run(fit: pd.DataFrame, reason: str | None, drift: float | None) -> pd.DataFrame:
+    """The fit's rows in FIT_COLUMNS order with this run's decision; typed so that a
+    kept fit and a new one give the table the same column types on both engines."""
+    frame = fit.loc[:, list(FIT_COLUMNS)].copy()
+    frame["fitted_as_of_date"] = [_as_date(v) for v in frame["fitted_as_of_date"]]
+    frame["fitted_at"] = pd.to_datetime(frame["fitted_at"]).astype("datetime64[us]")
+    frame["run_decision"] = pd.Series("kept" if reason is None else "refit", index=frame.index)
+    frame["refit_reason"] = pd.Series([reason] * len(frame), index=frame.index, dtype="string")
+    frame["drift"] = pd.Series([drift] * len(frame), index=frame.index, dtype="float64")
+    return frame.sort_values("segment_id").reset_index(drop=True)
+
+
+def decide_and_fit(
+    sample: pd.DataFrame,
+    eligible: int,
+    settings: dict,
+    policy: dict,
+    previous: pd.DataFrame | None,
+    as_of_date: dt.date | None,
+) -> pd.DataFrame:
+    """The refit policy around fit_model: the previous fit's rows unchanged when the
+    policy keeps it, else a new fit (ids matched to the previous one as before)."""
+    fingerprint = settings_fingerprint(settings)
+    comparable = previous is not None and _first(previous, "settings_fingerprint") == fingerprint
+    drift = fit_drift(sample, previous) if comparable else None
+    reason = refit_decision(previous, fingerprint, as_of_date, drift, policy)
+    if reason is None:
+        return with_run(previous, None, drift)
+    fit = fit_model(sample, eligible, settings, previous)
+    fit["settings_fingerprint"] = fingerprint
+    fit["fitted_as_of_date"] = as_of_date
+    return with_run(fit, reason, drift)
+
+
 # --- engine adapters: DuckDB relation or Snowpark DataFrame -----------------
 
 
@@ -140,6 +318,18 @@ def eligible_sample(features, min_orders: int, max_rows: int) -> tuple[pd.DataFr
         sample = eligible.order("md5(customer_id)").limit(max_rows).df()
     sample.columns = [str(c).lower() for c in sample.columns]
     return sample, count
+
+
+def as_of_date(features) -> dt.date | None:
+    """The as-of date of the features (int_segmentation__as_of's, on every row): data
+    time, so the schedule does not depend on when the build runs."""
+    if is_snowpark(features):
+        from snowflake.snowpark import functions as F
+
+        column = {c.lower(): c for c in features.columns}
+        [row] = features.agg(F.max(F.col(column["as_of_date"]))).collect()
+        return _as_date(row[0])
+    return _as_date(features.aggregate("max(as_of_date)").fetchall()[0][0])
 
 
 # The columns of this model's table that matching the next fit reads.
@@ -219,9 +409,17 @@ def read_previous(session, this) -> pd.DataFrame | None:
     return previous
 
 
-def _snowpark_type(dtype):
+def _snowpark_type(column: pd.Series):
     from snowflake.snowpark import types as T
 
+    dtype = column.dtype
+    values = column.dropna()
+    if (
+        pd.api.types.is_object_dtype(dtype)
+        and len(values)
+        and all(isinstance(v, dt.date) and not isinstance(v, datetime) for v in values)
+    ):
+        return T.DateType()
     if pd.api.types.is_bool_dtype(dtype):
         return T.BooleanType()
     if pd.api.types.is_integer_dtype(dtype):
@@ -253,7 +451,7 @@ def hand_back(session, frame: pd.DataFrame):
     from snowflake.snowpark import types as T
 
     schema = T.StructType(
-        [T.StructField(c.upper(), _snowpark_type(frame[c].dtype)) for c in frame.columns]
+        [T.StructField(c.upper(), _snowpark_type(frame[c])) for c in frame.columns]
     )
     rows = [[_native(v) for v in row] for row in frame.itertuples(index=False)]
     step = 511 // len(schema.fields)
@@ -600,5 +798,13 @@ def model(dbt, session):
     sample, eligible = eligible_sample(
         features, settings["cluster_eligible_min_orders"], settings["cluster_max_fit_rows"]
     )
+    policy = read_policy(
+        {
+            "refit": dbt.config.get("refit"),
+            "refit_every_days": dbt.config.get("refit_every_days"),
+            "refit_drift": dbt.config.get("refit_drift"),
+        }
+    )
     previous = read_previous(session, dbt.this)
-    return hand_back(session, fit_model(sample, eligible, settings, previous))
+    fit = decide_and_fit(sample, eligible, settings, policy, previous, as_of_date(features))
+    return hand_back(session, fit)

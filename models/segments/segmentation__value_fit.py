@@ -20,6 +20,14 @@ their counts. The optimum is found with L-BFGS-B on log parameters and polished 
 Newton steps on the analytic gradient, so it does not depend on the optimizer's path
 (the DuckDB and Snowpark runs agree to 1e-9, tests/snowpark).
 
+Refit policy (docs/decisions/0023, the cluster model's without the drift trigger): a
+build refits only when there is no previous fit, when the settings fingerprint changed
+(sample bound, period, minimum customers, holdout days, package version), when the var
+segmentation__refit forces it, or when the as-of date is segmentation__refit_every_days
+or more after the fit's; otherwise it hands back the previous fit's rows unchanged
+(same fit_id, parameters, fitted_at). The decision reads only the data, the vars and
+the previous fit: neither the clock nor --full-refresh.
+
 Degenerate data (too few customers, no repeat purchase, an optimum at infinity)
 gives a row with null parameters and the reason in `fit_status`, never a failed build;
 SQL then leaves the predictions null with that reason. All logic is in plain functions
@@ -29,6 +37,7 @@ file) runs it; it accepts a DuckDB relation or a Snowpark DataFrame.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -43,7 +52,16 @@ DEFAULTS = {
     "value_max_fit_rows": 250_000,
     "value_period_days": 7,
     "value_min_customers": 20,
+    # The calibration fit's history ends this many days before the as-of date.
+    "value_holdout_days": 180,
 }
+# The refit policy's vars (segmentation__refit, segmentation__refit_every_days).
+POLICY_DEFAULTS = {"refit": None, "refit_every_days": 7}
+REFIT_REASONS = ("no_previous_fit", "settings_changed", "forced", "schedule")
+# Columns a previous fit needs for the policy to compare and keep it.
+PREVIOUS_FIT_COLUMNS = ("fit_scope", "fit_id", "settings_fingerprint", "fitted_as_of_date")
+# Snowflake's error for an object that does not exist (or that the role cannot see).
+SNOWFLAKE_DOES_NOT_EXIST = 2003
 PERIOD_DAYS = {"day": 1, "week": 7}
 FIT_SCOPES = ("calibration", "full")
 BGNBD_PARAMETERS = ("r", "alpha", "a", "b")
@@ -87,6 +105,95 @@ def read_settings(configured: dict) -> dict:
     return settings
 
 
+def _optional_bool(value: object, name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "none", "null"):
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    raise ValueError(f"segmentation: {name} must be true, false or null, got {value!r}")
+
+
+def read_policy(configured: dict) -> dict:
+    """refit (null = follow the policy, true = refit, false = keep while the settings
+    are unchanged) and refit_every_days (null = no schedule, 0 = every build)."""
+    every = configured.get("refit_every_days", POLICY_DEFAULTS["refit_every_days"])
+    unset = every is None or (
+        isinstance(every, str) and every.strip().lower() in ("", "none", "null")
+    )
+    policy = {
+        "refit": _optional_bool(configured.get("refit"), "refit"),
+        "refit_every_days": None if unset else int(every),  # type: ignore[arg-type]
+    }
+    if policy["refit_every_days"] is not None and policy["refit_every_days"] < 0:
+        raise ValueError("segmentation: refit_every_days must be at least 0 or null")
+    return policy
+
+
+def settings_fingerprint(settings: dict) -> str:
+    """A hash of every setting that defines the fits (DEFAULTS' keys) and the package
+    version; a previous fit with another one is refitted ('settings_changed')."""
+    payload = {key: settings[key] for key in DEFAULTS}
+    payload["package_version"] = PACKAGE_VERSION
+    return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def refit_decision(
+    previous: pd.DataFrame | None, fingerprint: str, as_of_date: dt.date | None, policy: dict
+) -> str | None:
+    """Why this build refits (REFIT_REASONS, in that order), or None to keep the
+    previous fit: as the cluster model decides, without its drift trigger."""
+    if previous is None:
+        return "no_previous_fit"
+    missing = [c for c in PREVIOUS_FIT_COLUMNS if c not in previous.columns]
+    scopes = sorted(previous["fit_scope"]) if "fit_scope" in previous.columns else []
+    if missing or scopes != sorted(FIT_SCOPES):
+        return "settings_changed"  # a table of an older version, or not a whole fit
+    if set(previous["settings_fingerprint"]) != {fingerprint}:
+        return "settings_changed"
+    if policy.get("refit") is True:
+        return "forced"
+    if policy.get("refit") is False:
+        return None
+    every = policy.get("refit_every_days")
+    if every is not None:
+        fitted = {_as_date(v) for v in previous["fitted_as_of_date"]}
+        if None in fitted or as_of_date is None or len(fitted) != 1:
+            return "schedule"
+        days = (as_of_date - fitted.pop()).days
+        if days < 0 or days >= every:
+            return "schedule"
+    return None
+
+
+def with_run(fits: pd.DataFrame, reason: str | None) -> pd.DataFrame:
+    """The fit's rows in FIT_COLUMNS order with this run's decision, typed alike on
+    both paths (a kept fit comes back from the warehouse, a new one from fit_rows)."""
+    frame = fits.loc[:, list(FIT_COLUMNS)].copy()
+    for name in BGNBD_PARAMETERS + GAMMA_GAMMA_PARAMETERS + LOG_LIKELIHOODS:
+        frame[name] = frame[name].astype(float)
+    for name in COUNT_COLUMNS:
+        frame[name] = frame[name].astype("int64")
+    for name in ("fitted_as_of_date", "fitted_through_date"):
+        frame[name] = [_as_date(v) for v in frame[name]]
+    frame["fitted_at"] = pd.to_datetime(frame["fitted_at"]).astype("datetime64[us]")
+    frame["run_decision"] = pd.Series("kept" if reason is None else "refit", index=frame.index)
+    frame["refit_reason"] = pd.Series([reason] * len(frame), index=frame.index, dtype="string")
+    return frame.sort_values("fit_scope").reset_index(drop=True)
+
+
 # --- engine adapters: DuckDB relation or Snowpark DataFrame -----------------
 
 
@@ -127,9 +234,72 @@ def summary_sample(summary, max_rows: int) -> tuple[pd.DataFrame, dict[str, int]
     return sample, {"full": int(count), "calibration": int(in_calibration)}
 
 
-def _snowpark_type(dtype):
+def summary_dates(summary) -> tuple[dt.date | None, dt.date | None]:
+    """The summary's as-of date and calibration end (the same on every row)."""
+    if is_snowpark(summary):
+        from snowflake.snowpark import functions as F
+
+        column = {c.lower(): c for c in summary.columns}
+        [row] = summary.agg(
+            F.max(F.col(column["as_of_date"])), F.max(F.col(column["calibration_end_date"]))
+        ).collect()
+    else:
+        [row] = summary.aggregate("max(as_of_date), max(calibration_end_date)").fetchall()
+    return _as_date(row[0]), _as_date(row[1])
+
+
+class PreviousFitError(RuntimeError):
+    """The previous fit exists but cannot be read: the build stops."""
+
+    def __init__(self, this, cause: str) -> None:
+        super().__init__(
+            f"segmentation: cannot read the previous value fit {this}: {cause}. Fix or restore "
+            "that table, or drop it to fit afresh (docs/decisions/0023)"
+        )
+
+
+def read_previous(session, this) -> pd.DataFrame | None:
+    """This model's current table (the previous fit), or None when it does not exist.
+    Any other failure to read it stops the build (as the cluster model's, decision 0015)."""
+    try:
+        if hasattr(session, "execute"):  # DuckDB connection
+            [(count,)] = session.execute(
+                "select count(*) from information_schema.tables where lower(table_catalog) = "
+                "lower(?) and lower(table_schema) = lower(?) and lower(table_name) = lower(?)",
+                [this.database, this.schema, this.identifier],
+            ).fetchall()
+            if count == 0:
+                return None
+            previous = session.sql(f"select * from {this}").df()
+        else:  # Snowpark session
+            from snowflake.snowpark.exceptions import SnowparkSQLException
+
+            try:
+                previous = session.table(str(this)).to_pandas()
+            except SnowparkSQLException as error:
+                code = getattr(error, "sql_error_code", None)
+                if code == SNOWFLAKE_DOES_NOT_EXIST or (
+                    code is None and "does not exist" in str(error)  # local testing: no code
+                ):
+                    return None
+                raise
+    except Exception as error:
+        raise PreviousFitError(this, f"{type(error).__name__}: {error}") from error
+    previous.columns = [str(c).lower() for c in previous.columns]
+    return previous
+
+
+def _snowpark_type(column: pd.Series):
     from snowflake.snowpark import types as T
 
+    dtype = column.dtype
+    values = column.dropna()
+    if (
+        pd.api.types.is_object_dtype(dtype)
+        and len(values)
+        and all(isinstance(v, dt.date) and not isinstance(v, datetime) for v in values)
+    ):
+        return T.DateType()
     if pd.api.types.is_bool_dtype(dtype):
         return T.BooleanType()
     if pd.api.types.is_integer_dtype(dtype):
@@ -157,7 +327,7 @@ def hand_back(session, frame: pd.DataFrame):
     from snowflake.snowpark import types as T
 
     schema = T.StructType(
-        [T.StructField(c.upper(), _snowpark_type(frame[c].dtype)) for c in frame.columns]
+        [T.StructField(c.upper(), _snowpark_type(frame[c])) for c in frame.columns]
     )
     rows = [[_native(v) for v in row] for row in frame.itertuples(index=False)]
     return session.create_dataframe(rows, schema)
@@ -377,6 +547,47 @@ def fit_scope(sample: pd.DataFrame, scope: str, settings: dict) -> dict:
     }
 
 
+LOG_LIKELIHOODS = ("bgnbd_log_likelihood", "gamma_gamma_log_likelihood")
+COUNT_COLUMNS = (
+    "bgnbd_customers", "gamma_gamma_customers", "gamma_gamma_excluded_customers", "sample_size",
+    "eligible_customers", "period_days", "max_fit_rows",
+)  # fmt: skip
+# The columns of this model's table, in order: the fit's, then the run's decision.
+FIT_COLUMNS = (
+    "fit_scope", "r", "alpha", "a", "b", "bgnbd_log_likelihood", "bgnbd_customers",
+    "bgnbd_status", "p", "q", "gamma", "gamma_gamma_log_likelihood", "gamma_gamma_customers",
+    "gamma_gamma_status", "gamma_gamma_excluded_customers", "sample_size", "eligible_customers",
+    "period_days", "max_fit_rows", "fit_id", "package_version", "fitted_at",
+    "settings_fingerprint", "fitted_as_of_date", "fitted_through_date",
+)  # fmt: skip
+
+
+def decide_and_fit(
+    sample_of,
+    settings: dict,
+    policy: dict,
+    previous: pd.DataFrame | None,
+    dates: tuple[dt.date | None, dt.date | None],
+) -> pd.DataFrame:
+    """The refit policy around fit_rows: the previous fit's rows unchanged when the
+    policy keeps it, else new fits. `sample_of()` draws the sample (sample, eligible
+    counts) only when the build refits, so a kept fit costs no sample."""
+    fingerprint = settings_fingerprint(settings)
+    as_of_date, calibration_end_date = dates
+    reason = refit_decision(previous, fingerprint, as_of_date, policy)
+    if reason is None:
+        return with_run(previous, None)
+    sample, eligible = sample_of()
+    fits = fit_rows(sample, eligible, settings)
+    fits["settings_fingerprint"] = fingerprint
+    fits["fitted_as_of_date"] = as_of_date
+    fits["fitted_through_date"] = [
+        calibration_end_date if scope == "calibration" else as_of_date
+        for scope in fits["fit_scope"]
+    ]
+    return with_run(fits, reason)
+
+
 def fit_rows(sample: pd.DataFrame, eligible: dict[str, int], settings: dict) -> pd.DataFrame:
     """One row per fit scope: parameters, log-likelihoods, sample, status."""
     sample = sample.sort_values("customer_id", kind="mergesort").reset_index(drop=True)
@@ -429,8 +640,22 @@ def model(dbt, session):
             "value_max_fit_rows": dbt.config.get("value_max_fit_rows"),
             "value_period_days": dbt.config.get("value_period_days"),
             "value_min_customers": dbt.config.get("value_min_customers"),
+            "value_holdout_days": dbt.config.get("value_holdout_days"),
+        }
+    )
+    policy = read_policy(
+        {
+            "refit": dbt.config.get("refit"),
+            "refit_every_days": dbt.config.get("refit_every_days"),
         }
     )
     summary = dbt.ref("int_segmentation__value_summary")
-    sample, eligible = summary_sample(summary, settings["value_max_fit_rows"])
-    return hand_back(session, fit_rows(sample, eligible, settings))
+    previous = read_previous(session, dbt.this)
+    fits = decide_and_fit(
+        lambda: summary_sample(summary, settings["value_max_fit_rows"]),
+        settings,
+        policy,
+        previous,
+        summary_dates(summary),
+    )
+    return hand_back(session, fits)

@@ -129,13 +129,22 @@ def test_rerun_after_a_kill_publishes_its_own_changes_at_its_own_time(
 
 
 def test_rerun_after_a_kill_adds_one_clustering_run(rerun: dict, previous: Previous) -> None:
-    runs = frame(rerun["database"], f"select * from {RUNS} order by fitted_at")
-    fitted = frame(rerun["database"], f"select distinct fit_id, fitted_at from {MODEL}")
-    assert len(runs) == 2, runs[["run_id", "fitted_at"]]
+    runs = frame(rerun["database"], f"select * from {RUNS} order by run_at")
+    fitted = frame(
+        rerun["database"], f"select distinct fit_id, fitted_at, run_decision from {MODEL}"
+    )
+    assert len(runs) == 2, runs[["run_id", "run_at"]]
+    # One row per published build: the first build's and the rerun's, at their start times.
+    assert runs["run_at"].tolist() == [previous.first.at, rerun["again"].at]
     assert runs["fitted_at"].iloc[0] < previous.first.at + pd.Timedelta(minutes=5)
-    # The second run is the rerun's fit, the one segments are published from.
-    assert runs[["fit_id", "fitted_at"]].iloc[1].tolist() == fitted.iloc[0].tolist()
-    assert runs["fitted_at"].iloc[1] >= rerun["again"].at.floor("s")
+    # The second run is the rerun's decision on the fit segments are published from: the
+    # inputs changed before the old as-of date, so the refit policy keeps the first fit
+    # (docs/decisions/0023), also after a killed build that ran the cluster model.
+    assert runs[["fit_id", "fitted_at", "run_decision"]].iloc[1].tolist() == (
+        fitted.iloc[0].tolist()
+    )
+    assert runs["run_decision"].tolist() == ["refit", "kept"]
+    assert runs["fit_id"].iloc[1] == runs["fit_id"].iloc[0]
 
 
 def test_a_killed_build_that_wrote_the_sync_feed_keeps_its_changes(
@@ -156,7 +165,7 @@ def test_a_killed_build_that_wrote_the_sync_feed_keeps_its_changes(
     history = frame(database, f"select * from {HISTORY}")
     assert set(history["valid_from"]) == {previous.first.at, killed_at}
     [(runs,)] = query(database, f"select count(*) from {RUNS}")
-    assert runs == 2  # the first build's and the rerun's fit
+    assert runs == 2  # the first build's run and the rerun's
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,9 @@ BAD_VARS = [
     ("segmentation__orders_relation", f"raw.orders; {INJECTION}", "text matching"),
     ("segmentation__holdout_share", 1.5, "a number from 0 to 0.99"),
     ("segmentation__quality_gate_severity", "fatal", "one of error, warn"),
+    ("segmentation__refit", "sometimes", "true or false"),
+    ("segmentation__refit_every_days", -1, "a whole number from 0 to 36500"),
+    ("segmentation__refit_drift", "high", "a number from 0 to 1000"),
 ]
 
 

@@ -131,7 +131,11 @@ def test_segment_names_are_generated_and_distinct(demo: Demo) -> None:
 
 
 def _model_table(database: Path) -> pd.DataFrame:
-    table = frame(database, f"select * exclude (fitted_at) from {MODEL} order by segment_id")
+    """The fit, less the build's own decision columns (docs/decisions/0023)."""
+    table = frame(
+        database,
+        f"select * exclude (run_decision, refit_reason, drift) from {MODEL} order by segment_id",
+    )
     return table.reset_index(drop=True)
 
 
@@ -155,7 +159,12 @@ def test_two_builds_give_identical_models_and_assignments(demo: Demo, tmp_path: 
     before_marts = _marts(database)
     run = run_dbt(["build"], database, work_dir=tmp_path)
     assert run.success, run.messages()
+    # The same data: the refit policy keeps the fit, rows unchanged (fitted_at too).
     pd.testing.assert_frame_equal(_model_table(database), before_model)
+    [(decision, reason, drift)] = query(
+        database, f"select distinct run_decision, refit_reason, drift from {MODEL}"
+    )
+    assert (decision, reason, drift) == ("kept", None, 0.0)
     pd.testing.assert_series_equal(assignments(database), before)
     for name, table in _marts(database).items():
         pd.testing.assert_frame_equal(table, before_marts[name], obj=name)
@@ -168,7 +177,24 @@ def test_two_builds_give_identical_models_and_assignments(demo: Demo, tmp_path: 
     [(runs,)] = query(
         database, "select count(*) from main_segmentation.segmentation__clustering_runs"
     )
-    assert runs == 2  # one appended row per fit
+    assert runs == 2  # one appended row per build
+    # And a forced refit of the same data gives the same model (deterministic fit), ids included.
+    forced = run_dbt(
+        ["run", "--select", "segmentation__cluster_model"],
+        database,
+        {"segmentation__refit": True},
+        work_dir=tmp_path,
+    )
+    assert forced.success, forced.messages()
+    refitted = _model_table(database)
+    assert (refitted["fitted_at"] >= before_model["fitted_at"]).all()
+    pd.testing.assert_frame_equal(
+        refitted.drop(columns="fitted_at"), before_model.drop(columns="fitted_at")
+    )
+    [(decision, reason)] = query(
+        database, f"select distinct run_decision, refit_reason from {MODEL}"
+    )
+    assert (decision, reason) == ("refit", "forced")
 
 
 def test_segments_are_stable_when_orders_are_added(demo: Demo, tmp_path: Path) -> None:
@@ -191,9 +217,13 @@ def test_segments_are_stable_when_orders_are_added(demo: Demo, tmp_path: Path) -
         [(after,)] = (con.execute("select count(*) from segmentation_raw.orders").fetchone(),)
     assert 0.005 <= (after - orders) / orders <= 0.02
     # Up to the profiles (fit, assignments, names) with their own tests: all it compares.
+    # A forced refit: with the default policy a build five days later keeps the fit, and
+    # every customer would keep their segment trivially (docs/decisions/0023).
     select = ["--select", "+segmentation__segment_profiles", *CAUTIOUS]
-    run = run_dbt(["build", *select], database, work_dir=tmp_path)
+    run = run_dbt(["build", *select], database, {"segmentation__refit": True}, work_dir=tmp_path)
     assert run.success, run.messages()
+    [(decision,)] = query(database, f"select distinct run_decision from {MODEL}")
+    assert decision == "refit"
     now = assignments(database)
     kept = (now.loc[before.index].fillna(-1) == before.fillna(-1)).mean()
     print(f"{kept:.2%} of customers kept their segment_id after adding {after - orders} orders")

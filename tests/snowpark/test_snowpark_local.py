@@ -21,6 +21,7 @@ RUN_DEPENDENT = {"fitted_at", "fit_id"}
 EXACT = [
     "segment_id", "k", "segment_fit_size", "sample_size", "eligible_customers",
     "eligibility_min_orders", "k_selection", "random_state", "package_version",
+    "settings_fingerprint", "run_decision", "refit_reason",
 ]  # fmt: skip
 CLOSE = ["silhouette", "inertia"]
 
@@ -52,6 +53,8 @@ def assert_same_fit(snowpark: pd.DataFrame, duckdb: pd.DataFrame) -> None:
     for column in CLOSE:
         np.testing.assert_allclose(snowpark[column], duckdb[column], rtol=TOLERANCE, err_msg=column)
     np.testing.assert_allclose(centroids(snowpark), centroids(duckdb), rtol=0, atol=TOLERANCE)
+    drifts = [f["drift"].astype(float).fillna(-1).tolist() for f in (snowpark, duckdb)]
+    np.testing.assert_allclose(*drifts, rtol=0, atol=TOLERANCE, err_msg="drift")
     assert (snowpark["feature_spec"].nunique(), duckdb["feature_spec"].nunique()) == (1, 1)
     ours, theirs = (json.loads(f["feature_spec"].iloc[0]) for f in (snowpark, duckdb))
     strip = [{k: v for k, v in e.items() if k not in ("center", "scale")} for e in ours]
@@ -136,6 +139,10 @@ def test_first_fit_equals_duckdb(first_fit, duckdb_tables) -> None:
     snowpark = lower(result.to_pandas())
     duckdb = lower(duckdb_tables["cluster_model"])
     assert_same_fit(*(f.drop(columns=list(RUN_DEPENDENT)) for f in (snowpark, duckdb)))
+    # The refit policy's data time: the same as-of date on both engines (a DATE).
+    assert pd.to_datetime(snowpark["fitted_as_of_date"]).tolist() == (
+        pd.to_datetime(duckdb["fitted_as_of_date"]).tolist()
+    )
     same_id = snowpark["fit_id"].iloc[0] == duckdb["fit_id"].iloc[0]
     deviation = np.abs(centroids(snowpark) - centroids(duckdb)).max()
     print(
@@ -161,20 +168,45 @@ def test_assignments_equal_duckdb_sql(first_fit, cluster_model, duckdb_tables) -
     assert len(ours) > 0 and identical == 1.0
 
 
-def test_second_run_keeps_and_follows_ids(first_fit, cluster_model, session, model_config) -> None:
-    """With the previous fit in `this` (saved as dbt-snowflake does), ids are matched
-    to it: the same ids for the same data, and renamed ids when the previous fit
-    used other ids for the same centroids."""
+def test_second_run_keeps_the_fit(first_fit, cluster_model, session, model_config) -> None:
+    """With the previous fit in `this` (saved as dbt-snowflake does) and the same data,
+    the refit policy keeps it: its rows come back unchanged through hand_back (same
+    fit_id, fitted_at, centroids, the as-of date as a DATE), with drift 0."""
     this, result = first_fit
     first = lower(result.to_pandas())
+    assert first["run_decision"].unique().tolist() == ["refit"]
+    assert first["refit_reason"].unique().tolist() == ["no_previous_fit"]
     result.write.save_as_table(repr(this), mode="overwrite")
-    again = lower(run_model(cluster_model, session, model_config, this).to_pandas())
+    kept_frame = run_model(cluster_model, session, model_config, this)
+    types = {f.name: type(f.datatype).__name__ for f in kept_frame.schema.fields}
+    assert types == {f.name: type(f.datatype).__name__ for f in result.schema.fields}
+    assert types["FITTED_AS_OF_DATE"] == "DateType"
+    kept = lower(kept_frame.to_pandas())
+    assert kept["run_decision"].unique().tolist() == ["kept"]
+    assert kept["refit_reason"].isna().all()
+    assert np.abs(kept["drift"].to_numpy()).max() < 1e-9
+    fit_columns = list(cluster_model.FIT_COLUMNS)
+    pd.testing.assert_frame_equal(
+        kept[fit_columns].astype(str), first[fit_columns].astype(str), check_dtype=False
+    )
+
+
+def test_refit_follows_ids(first_fit, cluster_model, session, model_config) -> None:
+    """A forced refit (segmentation__refit: true) matches ids to the previous fit: the
+    same ids for the same data, and renamed ids when the previous fit used other ids
+    for the same centroids."""
+    this, result = first_fit
+    first = lower(result.to_pandas())
+    forced = {**model_config, "refit": "True"}
+    result.write.save_as_table(repr(this), mode="overwrite")
+    again = lower(run_model(cluster_model, session, forced, this).to_pandas())
+    assert again["refit_reason"].unique().tolist() == ["forced"]
     assert again["segment_id"].tolist() == first["segment_id"].tolist()
     np.testing.assert_array_equal(centroids(again), centroids(first))
 
     previous = result.with_column("SEGMENT_ID", F.lit(100) - F.col("SEGMENT_ID"))
     previous.write.save_as_table(repr(this), mode="overwrite")
-    followed = run_model(cluster_model, session, model_config, this).to_pandas()
+    followed = run_model(cluster_model, session, forced, this).to_pandas()
     expected = {c: 100 - s for c, s in zip(first["centroid"], first["segment_id"], strict=True)}
     assert dict(zip(followed["CENTROID"], followed["SEGMENT_ID"], strict=True)) == expected
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -22,7 +23,7 @@ CLOSE = [*PARAMETERS, "bgnbd_log_likelihood", "gamma_gamma_log_likelihood"]
 EXACT = [
     "fit_scope", "bgnbd_status", "gamma_gamma_status", "bgnbd_customers", "gamma_gamma_customers",
     "gamma_gamma_excluded_customers", "sample_size", "eligible_customers", "period_days",
-    "max_fit_rows", "package_version",
+    "max_fit_rows", "package_version", "settings_fingerprint", "run_decision", "refit_reason",
 ]  # fmt: skip
 
 
@@ -72,8 +73,34 @@ def test_value_fit_equals_duckdb(value_fit, value_config, session, summary_table
             ours[column].astype(float), theirs[column].astype(float), rtol=TOLERANCE, atol=0,
             err_msg=column,
         )  # fmt: skip
+    for column in ("fitted_as_of_date", "fitted_through_date"):
+        assert pd.to_datetime(ours[column]).tolist() == pd.to_datetime(theirs[column]).tolist()
     worst = max(
         float(np.max(np.abs(ours[c].astype(float) / theirs[c].astype(float) - 1)))
         for c in PARAMETERS
     )
     print(f"largest relative parameter difference, Snowpark vs DuckDB: {worst:.1e}")
+
+
+def test_value_fit_kept_on_the_next_run(value_fit, value_config, session, summary_table) -> None:
+    """The refit policy under Snowpark: with its own table as the previous fit and the same
+    as-of date, the next run hands the rows back unchanged (same fit_id, parameters,
+    fitted_at, dates as DATE) and records 'kept'; refit: true fits again."""
+    this = "SEGMENTATION__VALUE_FIT_KEPT"
+    first = value_fit.model(StandInDbt(session, value_config, this), session)
+    first.write.save_as_table(this, mode="overwrite")
+    kept_frame = value_fit.model(StandInDbt(session, value_config, this), session)
+    types = {f.name: type(f.datatype).__name__ for f in kept_frame.schema.fields}
+    assert types == {f.name: type(f.datatype).__name__ for f in first.schema.fields}
+    assert types["FITTED_AS_OF_DATE"] == types["FITTED_THROUGH_DATE"] == "DateType"
+    ours, theirs = (
+        f.to_pandas().rename(columns=str.lower).sort_values("fit_scope").reset_index(drop=True)
+        for f in (kept_frame, first)
+    )
+    assert ours["run_decision"].tolist() == ["kept", "kept"]
+    assert theirs["run_decision"].tolist() == ["refit", "refit"]
+    columns = list(value_fit.FIT_COLUMNS)
+    assert ours[columns].astype(str).equals(theirs[columns].astype(str))
+    forced = {**value_config, "refit": "True"}
+    again = value_fit.model(StandInDbt(session, forced, this), session).to_pandas()
+    assert again["REFIT_REASON"].tolist() == ["forced", "forced"]

@@ -1,15 +1,21 @@
 {{ config(materialized='incremental', unique_key='run_id', on_schema_change='append_new_columns') }}
--- One row per fit of segmentation__cluster_model, appended run after run:
--- diagnostics and segment sizes, so fit quality can be watched over time.
--- Appended once the build has published (after the sync feed): a build that
--- stops before, killed or held back by a quality gate, leaves no row, and
--- its rerun's fit is the run (docs/decisions/0015).
+-- One row per build of segmentation__cluster_model, appended run after run: the
+-- refit policy's decision (refit or kept, why, the drift; docs/decisions/0023),
+-- the fit's diagnostics and segment sizes, so fit quality can be watched over time.
+-- Keyed by fit_id and the build's start time, so a build that keeps the fit still
+-- appends its row. Appended once the build has published (after the sync feed): a
+-- build that stops before, killed or held back by a quality gate, leaves no row,
+-- and its rerun is the run (docs/decisions/0015).
 -- depends_on: {{ ref('segmentation__sync_changes') }}
 
 with
 
 cluster_model as (
     select * from {{ ref('segmentation__cluster_model') }}
+),
+
+as_of as (
+    select as_of_date from {{ ref('int_segmentation__as_of') }}
 ),
 
 assignments as (
@@ -46,7 +52,11 @@ fit as (
         max(k_scores) as k_scores,
         max(feature_spec) as feature_spec,
         max(random_state) as random_state,
-        max(package_version) as package_version
+        max(package_version) as package_version,
+        max(run_decision) as run_decision,
+        max(refit_reason) as refit_reason,
+        max(drift) as drift,
+        max(fitted_as_of_date) as fitted_as_of_date
     from cluster_model
     group by fit_id
 ),
@@ -54,9 +64,11 @@ fit as (
 final as (
     select
         -- ids
-        fit.fit_id || '@' || cast(fit.fitted_at as {{ dbt.type_string() }}) as run_id,
+        fit.fit_id || '@' || cast({{ segmentation.run_timestamp() }} as {{ dbt.type_string() }}) as run_id,
         fit.fit_id,
         -- strings
+        fit.run_decision,
+        fit.refit_reason,
         fit.k_selection,
         fit.k_scores,
         '{' || segment_sizes.sizes || '}' as segment_sizes,
@@ -70,13 +82,15 @@ final as (
         fit.eligible_customers,
         segment_sizes.assigned_customers,
         fit.random_state,
+        fit.drift,
         -- dates
-        fit.fitted_at
+        fit.fitted_at,
+        cast(fit.fitted_as_of_date as date) as fitted_as_of_date,
+        as_of.as_of_date,
+        {{ segmentation.run_timestamp() }} as run_at
     from fit
     cross join segment_sizes
-    {% if is_incremental() -%}
-    where fit.fitted_at > (select max(previous_runs.fitted_at) from {{ this }} as previous_runs)
-    {%- endif %}
+    cross join as_of
 )
 
 select * from final
