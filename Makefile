@@ -34,7 +34,8 @@ help:
 	@echo "            the value models (BG/NBD, Gamma-Gamma) at 1M,"
 	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k;"
 	@echo "            the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M; last, what a daily"
-	@echo "            run costs: an unchanged rerun and one after ~1 % new orders and events (docs/benchmarks.md)"
+	@echo "            run costs: an unchanged rerun and one after ~1 % new orders and events (docs/benchmarks.md); then the"
+	@echo "            incremental-equals-full sequence test in both loaded_at variants (docs/incremental.md)"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
 # uv installs it (same packages as pip, bytecode compiled as pip does; uv is pinned here
@@ -190,9 +191,17 @@ $(FAKESNOW_STAMP): requirements-fakesnow.txt $(INSTALLER_PREREQ)
 # Every SQL model and test with dbt-snowflake on emulated Snowflake (fakesnow on
 # loopback), the Python model's fit taken from dbt-test's DuckDB build; then
 # every compiled model parsed as Snowflake SQL (integration_tests/snowflake/).
+# Then the sequence test on fakesnow (docs/incremental.md): five daily batches, each
+# built incrementally and compared mart for mart with a --full-refresh build of a copy;
+# its base shop's Python models are built on DuckDB first (fakesnow cannot run them).
+SEQUENCE_DIR := target/sequence
+
 snowflake-test: dbt-test $(FAKESNOW_STAMP)
 	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_fakesnow.py \
 		--data $(DEMO_DATA) --cluster-model $(TEST_DB)
+	$(BIN)/python scripts/incremental_sequence.py base --out $(SEQUENCE_DIR)
+	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_sequence.py \
+		--data $(SEQUENCE_DIR)/data --python-models $(SEQUENCE_DIR)/seq.duckdb
 
 # Headless Chromium for the dashboard's browser test: Debian's package where it is missing
 # (Playwright drives it through executable_path; it downloads no browser).
@@ -222,6 +231,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_activation.py
 	$(BIN)/python scripts/bench_scale.py
 	$(BIN)/python scripts/bench_incremental.py
+	SEGMENTATION_SEQUENCE_VARIANTS=all $(BIN)/python -m pytest tests/python/test_incremental_sequence.py -s
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \

@@ -2,6 +2,8 @@
 
 Shared by the sequence test on DuckDB (tests/python/test_incremental_sequence.py) and
 on fakesnow (integration_tests/snowflake/run_sequence.py); see docs/incremental.md.
+    python scripts/incremental_sequence.py base --out target/sequence   # fakesnow's base shop
+
 Both sides are catalogs attached to one DuckDB connection (two DuckDB files, or two
 databases of the fakesnow server), so only duckdb and the standard library are needed.
 
@@ -21,7 +23,36 @@ What may differ, decided by reading the marts (every other column must be equal)
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
 from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# The sequence's base shop (both engines): generated customers and seed.
+CUSTOMERS = 400
+SEED = 7
+
+# State that a --full-refresh forgets today, left out of the full-refresh build (and so
+# kept from the incremental database it copies), as `full_refresh: false` on these
+# models would do; SEGMENTATION_SEQUENCE_REFRESH_STATE=1 refreshes them too.
+# - int_segmentation__segment_names keeps a segment's name while its traits stay true,
+#   across fits; built afresh it names every segment anew, so the names (in profiles,
+#   audiences, labels, history) can differ from the incremental build's: seen on
+#   fakesnow's first day, where the fit is kept.
+# - segmentation__clustering_runs appends a row per fit with the segment sizes of the
+#   build that first ran it; built afresh it holds one row with today's sizes, and the
+#   history of earlier runs is gone.
+KEPT_STATE = ("int_segmentation__segment_names", "segmentation__clustering_runs")
+
+
+def full_refresh_args() -> list[str]:
+    """The arguments that make `dbt build` the sequence's full rebuild."""
+    if os.environ.get("SEGMENTATION_SEQUENCE_REFRESH_STATE") == "1":
+        return ["--full-refresh"]
+    return ["--full-refresh", "--exclude", *KEPT_STATE]
+
 
 RUN_TIME = {
     "segmentation__clustering_runs": ("fitted_at", "run_id"),  # run_id = fit_id@fitted_at
@@ -252,3 +283,66 @@ def check_day(con, catalog: str, schema: str, record, before: dict) -> tuple[lis
 def day_summary(record) -> str:
     facts = {k: v for k, v in vars(record).items() if v and k != "day"}
     return f"day {record.day}: " + ", ".join(f"{k}={v}" for k, v in facts.items())
+
+
+def build_base(out: Path, customers: int, seed: int) -> None:
+    """The sequence's base shop for the fakesnow variant: generated files in out/data and
+    a DuckDB build of the Python models on them in out/seq.duckdb (run in .venv)."""
+    import subprocess
+
+    from segmentation_demo.generate import generate
+    from segmentation_demo.load import load
+
+    generate(out / "data", customers=customers, seed=seed, fmt="csv")
+    database = out / "seq.duckdb"
+    database.unlink(missing_ok=True)
+    load(out / "data", database)
+    models = [
+        "+segmentation__cluster_model",
+        "+segmentation__value_fit",
+        "+segmentation__value_curves",
+    ]
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--quiet",
+            "--select",
+            *models,
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+            "--project-dir",
+            str(ROOT),
+            "--profiles-dir",
+            str(ROOT),
+            "--target-path",
+            str(out / "target"),
+            "--log-path",
+            str(out / "logs"),
+        ],
+        env={
+            **os.environ,
+            "SEGMENTATION_DUCKDB_PATH": str(database),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
+        check=True,
+    )
+    print(f"base shop of the sequence: {out / 'data'}, Python models built in {database}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    base = commands.add_parser("base", help=build_base.__doc__.splitlines()[0])
+    base.add_argument("--out", type=Path, default=ROOT / "target" / "sequence")
+    base.add_argument("--customers", type=int, default=CUSTOMERS)
+    base.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    build_base(args.out, args.customers, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
