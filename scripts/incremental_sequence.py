@@ -88,16 +88,32 @@ def columns_of(con, catalog: str, schema: str, table: str) -> list[str]:
     ]
 
 
-def _relation(con, catalog: str, schema: str, mart: str) -> str:
-    """A select of the mart's compared rows and columns (lower-case names)."""
+def _double_columns(con, catalog: str, schema: str, table: str) -> set[str]:
+    return {
+        name.lower()
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where lower(table_catalog) = ? "
+            "and lower(table_schema) = ? and lower(table_name) = ? "
+            "and data_type in ('DOUBLE', 'FLOAT')",
+            [catalog.lower(), schema.lower(), table.lower()],
+        ).fetchall()
+    }
+
+
+def _relation(con, catalog: str, schema: str, mart: str, approximate: bool = False) -> str:
+    """A select of the mart's compared rows and columns (lower-case names). `approximate`:
+    doubles as 4-byte floats (about 7 significant digits), for an engine whose float sums
+    are not reproducible to the last bit (Snowflake; fakesnow's plain sum)."""
     table = f"{_quote(catalog)}.{_quote(schema)}.{_quote(mart)}"
     ignored = {c.lower() for c in RUN_TIME.get(mart, ())}
     columns = [c for c in columns_of(con, catalog, schema, mart) if c.lower() not in ignored]
-    select = ", ".join(
-        NORMALISED.get(mart, {}).get(c.lower(), "{column}").format(column=_quote(c))
-        + f" as {_quote(c.lower())}"
-        for c in columns
-    )
+    doubles = _double_columns(con, catalog, schema, mart) if approximate else set()
+
+    def expression(column: str) -> str:
+        sql = NORMALISED.get(mart, {}).get(column.lower(), "{column}").format(column=_quote(column))
+        return f"cast({sql} as float)" if column.lower() in doubles else sql
+
+    select = ", ".join(f"{expression(c)} as {_quote(c.lower())}" for c in columns)
     where = ""
     if mart in LATEST_RUN_ONLY:
         column = _quote(LATEST_RUN_ONLY[mart])
@@ -111,6 +127,7 @@ def compare_mart(
     left: tuple[str, str],
     right: tuple[str, str],
     names: tuple[str, str] = ("incremental", "full refresh"),
+    approximate: bool = False,
 ) -> str | None:
     """None when the two sides' rows are equal as multisets, else a message naming the
     mart, the columns whose values differ and a few rows found on one side only."""
@@ -121,7 +138,8 @@ def compare_mart(
         return f"{mart}: missing from the {' and '.join(missing)} build"
     if [c.lower() for c in left_columns] != [c.lower() for c in right_columns]:
         return f"{mart}: columns differ: {left_columns} vs {right_columns}"
-    a, b = _relation(con, *left, mart), _relation(con, *right, mart)
+    a = _relation(con, *left, mart, approximate)
+    b = _relation(con, *right, mart, approximate)
     [(only_a, only_b, count_a, count_b)] = con.execute(
         f"select (select count(*) from ({a} except all {b})), "
         f"(select count(*) from ({b} except all {a})), "
@@ -164,9 +182,11 @@ def compare_marts(
     left: tuple[str, str],
     right: tuple[str, str],
     names: tuple[str, str] = ("incremental", "full refresh"),
+    approximate: bool = False,
 ) -> list[str]:
-    """One message per mart whose rows differ between the (catalog, schema) sides."""
-    problems = [compare_mart(con, mart, left, right, names) for mart in marts]
+    """One message per mart whose rows differ between the (catalog, schema) sides;
+    `approximate`: doubles compared to about 7 significant digits (see _relation)."""
+    problems = [compare_mart(con, mart, left, right, names, approximate) for mart in marts]
     return [problem for problem in problems if problem]
 
 
