@@ -16,8 +16,9 @@ says what both prove. Here, on a fakesnow server on loopback (stopped at the end
    public mart compared row for row between the two (scripts/incremental_sequence.py),
    and the day's own facts checked on the incremental database; on the unchanged last
    day every mart must equal the day before's. --full-refresh-days limits the full
-   rebuilds to some days (make snowflake-test: 3 4, to keep lane B short, and day 5 is compared with day 4; make bench:
-   every day); every day is still built incrementally and its facts checked.
+   rebuilds to some days (make snowflake-test: 3 4, to keep lane B short, day 5 then
+   compared with day 4's; make bench: every day); every day is still built
+   incrementally and its facts checked.
 
 What cannot run here, and why: fakesnow has no Snowpark, so the Python models (the
 cluster fit and the value models) are not run. Their tables are the DuckDB build of the
