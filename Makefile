@@ -202,7 +202,7 @@ snowflake-test: dbt-test $(FAKESNOW_STAMP)
 		--data $(DEMO_DATA) --cluster-model $(TEST_DB)
 	$(BIN)/python scripts/incremental_sequence.py base --out $(SEQUENCE_DIR)
 	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_sequence.py \
-		--data $(SEQUENCE_DIR)/data --python-models $(SEQUENCE_DIR)/seq.duckdb --full-refresh-days 3 4
+		--data $(SEQUENCE_DIR)/data --python-models $(SEQUENCE_DIR)/seq.duckdb --full-refresh-days 4
 
 # Headless Chromium for the dashboard's browser test: Debian's package where it is missing
 # (Playwright drives it through executable_path; it downloads no browser).
