@@ -34,7 +34,9 @@ help:
 	@echo "            the value models (BG/NBD, Gamma-Gamma) at 1M,"
 	@echo "            generator and feature build at 1M customers (time and memory); activation over three builds at 100k;"
 	@echo "            the package's full build vs a pandas notebook vs hand-written DuckDB SQL at 100k and 1M; last, what a daily"
-	@echo "            run costs: an unchanged rerun and one after ~1 % new orders and events (docs/benchmarks.md)"
+	@echo "            run costs: an unchanged rerun and one after ~1 % new orders and events (docs/benchmarks.md); then the"
+	@echo "            incremental-equals-full sequence test in both loaded_at variants, every day fully rebuilt, on DuckDB"
+	@echo "            and on fakesnow (docs/incremental.md)"
 
 # A venv from a pinned requirements file: $(call make_venv,<dir>,<requirements>).
 # uv installs it (same packages as pip, bytecode compiled as pip does; uv is pinned here
@@ -190,9 +192,17 @@ $(FAKESNOW_STAMP): requirements-fakesnow.txt $(INSTALLER_PREREQ)
 # Every SQL model and test with dbt-snowflake on emulated Snowflake (fakesnow on
 # loopback), the Python model's fit taken from dbt-test's DuckDB build; then
 # every compiled model parsed as Snowflake SQL (integration_tests/snowflake/).
+# Then the sequence test on fakesnow (docs/incremental.md): five daily batches, each
+# built incrementally and compared mart for mart with a --full-refresh build of a copy;
+# its base shop's Python models are built on DuckDB first (fakesnow cannot run them).
+SEQUENCE_DIR := target/sequence
+
 snowflake-test: dbt-test $(FAKESNOW_STAMP)
 	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_fakesnow.py \
 		--data $(DEMO_DATA) --cluster-model $(TEST_DB)
+	$(BIN)/python scripts/incremental_sequence.py base --out $(SEQUENCE_DIR)
+	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_sequence.py \
+		--data $(SEQUENCE_DIR)/data --python-models $(SEQUENCE_DIR)/seq.duckdb --full-refresh-days 4
 
 # Headless Chromium for the dashboard's browser test: Debian's package where it is missing
 # (Playwright drives it through executable_path; it downloads no browser).
@@ -212,7 +222,7 @@ dashboard-test: dbt-test chromium $(STAMP)
 	DASHBOARD_TEST_DUCKDB=$(TEST_DB) DASHBOARD_TEST_DATA=$(DEMO_DATA) CHROMIUM=$$(command -v $(CHROMIUM)) \
 		$(BIN)/python -m pytest tests/dashboard -p no:cacheprovider -s
 
-bench: $(STAMP)
+bench: $(STAMP) $(FAKESNOW_STAMP)
 	$(BIN)/python scripts/bench_segment_quality.py
 	$(BIN)/python scripts/compare_k_selection.py
 	$(BIN)/python scripts/bench_cluster_fit.py
@@ -222,6 +232,12 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_activation.py
 	$(BIN)/python scripts/bench_scale.py
 	$(BIN)/python scripts/bench_incremental.py
+	SEGMENTATION_SEQUENCE_VARIANTS=all $(BIN)/python -m pytest tests/python/test_incremental_sequence.py -s
+	$(BIN)/python scripts/incremental_sequence.py base --out $(SEQUENCE_DIR)
+	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_sequence.py \
+		--data $(SEQUENCE_DIR)/data --python-models $(SEQUENCE_DIR)/seq.duckdb
+	$(FAKESNOW_VENV)/bin/python integration_tests/snowflake/run_sequence.py --events-without-loaded-at \
+		--data $(SEQUENCE_DIR)/data --python-models $(SEQUENCE_DIR)/seq.duckdb
 
 clean:
 	rm -rf target logs $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB).wal integration_tests/target integration_tests/dbt_packages integration_tests/logs $(SNOWPARK_VENV) \

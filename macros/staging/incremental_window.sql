@@ -1,4 +1,4 @@
-{#- Incremental staging (docs/decisions/0023). A base model of a growing input
+{#- Incremental staging (docs/decisions/0024). A base model of a growing input
     (orders, order_items, events, marketing_touches) is a dbt incremental model:
     a build after the first re-judges only its *window*, the input rows that
     can have changed, and keeps every other verdict, accepted or rejected.
@@ -23,10 +23,10 @@
     The window is found from raw text (no timestamp is parsed) by the same
     expressions over the input and over the columns stored with each verdict
     (`window_day`, `window_loaded`, `window_key`), so an unchanged input row
-    is in the window exactly when its stored verdict is. The stored verdicts of the window are deleted and the window's
-    input rows are judged again by the same SQL as a full build.
-    Everything is re-judged when there is no stored verdict yet or a setting
-    that changes verdicts (or the package version) differs from the stored one.
+    is in the window exactly when its stored verdict is. The stored verdicts
+    of the window are deleted and the window's input rows are judged again by
+    the same SQL as a full build. Everything is judged again when there is no
+    stored verdict yet or `validation_key` differs from the stored one.
 
     The pre-hooks below run before the model's select, in its transaction on
     DuckDB. If a build stops between the delete and the insert (Snowflake runs

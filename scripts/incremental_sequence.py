@@ -1,0 +1,368 @@
+"""Compare an incremental build's public marts with a --full-refresh build's, row for row.
+
+Shared by the sequence test on DuckDB (tests/python/test_incremental_sequence.py) and
+on fakesnow (integration_tests/snowflake/run_sequence.py); see docs/incremental.md.
+    python scripts/incremental_sequence.py base --out target/sequence   # fakesnow's base shop
+
+Both sides are catalogs attached to one DuckDB connection (two DuckDB files, or two
+databases of the fakesnow server), so only duckdb and the standard library are needed.
+
+What may differ, decided by reading the marts (every other column must be equal):
+
+- RUN_TIME: columns stamped with the build's start or the wall clock of a fit. The
+  snapshot-based columns (valid_from, changed_at, entered_at, run_at, their ids) are
+  NOT here: the full-refresh build runs on a copy of the incremental database, so it
+  inherits the snapshot, and a build whose labels agree adds no version to it. Any
+  difference in labels therefore shows as a difference in history, with its run time.
+- segmentation__clustering_runs appends a row per fit, and a full refresh rebuilds it
+  with the current fit only: the full build's rows must equal the incremental build's
+  latest run (max fitted_at), run time apart.
+- segmentation__rejected_rows.input_relation names the database (the DuckDB file's
+  name, the fakesnow database): compared without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# The sequence's base shop (both engines): generated customers and seed.
+CUSTOMERS = 400
+SEED = 7
+
+# State that a --full-refresh forgets today, left out of the full-refresh build (and so
+# kept from the incremental database it copies), as `full_refresh: false` on these
+# models would do; SEGMENTATION_SEQUENCE_REFRESH_STATE=1 refreshes them too.
+# - int_segmentation__segment_names keeps a segment's name while its traits stay true,
+#   across fits; built afresh it names every segment anew, so the names (in profiles,
+#   audiences, labels, history) can differ from the incremental build's: seen on
+#   fakesnow's first day, where the fit is kept.
+# - segmentation__clustering_runs appends a row per fit with the segment sizes of the
+#   build that first ran it; built afresh it holds one row with today's sizes, and the
+#   history of earlier runs is gone.
+KEPT_STATE = ("int_segmentation__segment_names", "segmentation__clustering_runs")
+
+
+def full_refresh_args() -> list[str]:
+    """The arguments that make `dbt build` the sequence's full rebuild."""
+    if os.environ.get("SEGMENTATION_SEQUENCE_REFRESH_STATE") == "1":
+        return ["--full-refresh"]
+    return ["--full-refresh", "--exclude", *KEPT_STATE]
+
+
+RUN_TIME = {
+    "segmentation__clustering_runs": ("fitted_at", "run_id"),  # run_id = fit_id@fitted_at
+    "segmentation__customer_segments_v1": ("segmented_at",),  # the build's run_started_at
+    "segmentation__quality_gates": ("checked_at",),  # the build's run_started_at
+    "segmentation__value_model": ("fitted_at",),  # the value fit's wall clock
+}
+LATEST_RUN_ONLY = {"segmentation__clustering_runs": "fitted_at"}
+NORMALISED = {
+    "segmentation__rejected_rows": {
+        # database.schema.table, quoted (DuckDB) or not (Snowflake): the database goes.
+        "input_relation": (
+            r"""regexp_replace({column}, '^("[^"]*"|[^".]+)\.(("[^"]*"|[^".]+)\."""
+            r"""("[^"]*"|[^".]+))$', '<database>.\2')"""
+        ),
+    },
+}
+SHOWN_ROWS = 3
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def columns_of(con, catalog: str, schema: str, table: str) -> list[str]:
+    return [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where lower(table_catalog) = ? "
+            "and lower(table_schema) = ? and lower(table_name) = ? order by ordinal_position",
+            [catalog.lower(), schema.lower(), table.lower()],
+        ).fetchall()
+    ]
+
+
+def _double_columns(con, catalog: str, schema: str, table: str) -> set[str]:
+    return {
+        name.lower()
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns where lower(table_catalog) = ? "
+            "and lower(table_schema) = ? and lower(table_name) = ? "
+            "and data_type in ('DOUBLE', 'FLOAT')",
+            [catalog.lower(), schema.lower(), table.lower()],
+        ).fetchall()
+    }
+
+
+def _relation(con, catalog: str, schema: str, mart: str, approximate: bool = False) -> str:
+    """A select of the mart's compared rows and columns (lower-case names). `approximate`:
+    doubles as 4-byte floats (about 7 significant digits), for an engine whose float sums
+    are not reproducible to the last bit (Snowflake; fakesnow's plain sum)."""
+    table = f"{_quote(catalog)}.{_quote(schema)}.{_quote(mart)}"
+    ignored = {c.lower() for c in RUN_TIME.get(mart, ())}
+    columns = [c for c in columns_of(con, catalog, schema, mart) if c.lower() not in ignored]
+    doubles = _double_columns(con, catalog, schema, mart) if approximate else set()
+
+    def expression(column: str) -> str:
+        sql = NORMALISED.get(mart, {}).get(column.lower(), "{column}").format(column=_quote(column))
+        return f"cast({sql} as float)" if column.lower() in doubles else sql
+
+    select = ", ".join(f"{expression(c)} as {_quote(c.lower())}" for c in columns)
+    where = ""
+    if mart in LATEST_RUN_ONLY:
+        column = _quote(LATEST_RUN_ONLY[mart])
+        where = f" where {column} = (select max({column}) from {table})"
+    return f"select {select} from {table}{where}"
+
+
+def compare_mart(
+    con,
+    mart: str,
+    left: tuple[str, str],
+    right: tuple[str, str],
+    names: tuple[str, str] = ("incremental", "full refresh"),
+    approximate: bool = False,
+) -> str | None:
+    """None when the two sides' rows are equal as multisets, else a message naming the
+    mart, the columns whose values differ and a few rows found on one side only."""
+    left_columns = columns_of(con, *left, mart)
+    right_columns = columns_of(con, *right, mart)
+    if not left_columns or not right_columns:
+        missing = [n for n, c in zip(names, (left_columns, right_columns), strict=True) if not c]
+        return f"{mart}: missing from the {' and '.join(missing)} build"
+    if [c.lower() for c in left_columns] != [c.lower() for c in right_columns]:
+        return f"{mart}: columns differ: {left_columns} vs {right_columns}"
+    a = _relation(con, *left, mart, approximate)
+    b = _relation(con, *right, mart, approximate)
+    [(only_a, only_b, count_a, count_b)] = con.execute(
+        f"select (select count(*) from ({a} except all {b})), "
+        f"(select count(*) from ({b} except all {a})), "
+        f"(select count(*) from ({a})), (select count(*) from ({b}))"
+    ).fetchall()
+    if only_a == 0 and only_b == 0:
+        return None
+    compared = [c.lower() for c in left_columns if c.lower() not in RUN_TIME.get(mart, ())]
+    differing = [
+        column
+        for column in compared
+        if con.execute(
+            f"select exists (select {_quote(column)} from ({a}) except all "
+            f"select {_quote(column)} from ({b})) or exists (select {_quote(column)} from ({b}) "
+            f"except all select {_quote(column)} from ({a}))"
+        ).fetchone()[0]
+    ]
+    lines = [
+        f"{mart}: {count_a} rows ({names[0]}) vs {count_b} ({names[1]}); "
+        f"{only_a} rows only in {names[0]}, {only_b} only in {names[1]}; "
+        "values differ in column(s): "
+        + (", ".join(differing) or "(none alone: the values are combined in other rows)")
+    ]
+    shown = differing or compared
+    for name, first, second in ((names[0], a, b), (names[1], b, a)):
+        rows = con.execute(
+            f"select {', '.join(_quote(c) for c in compared)} from ({first} except all {second}) "
+            f"order by all limit {SHOWN_ROWS}"
+        ).fetchall()
+        for row in rows:
+            values = dict(zip(compared, row, strict=True))
+            key = {c: values[c] for c in compared[:2] if c not in shown}
+            lines.append(f"  only in {name}: {key} { ({c: values[c] for c in shown}) }")
+    return "\n".join(lines)
+
+
+def compare_marts(
+    con,
+    marts: Iterable[str],
+    left: tuple[str, str],
+    right: tuple[str, str],
+    names: tuple[str, str] = ("incremental", "full refresh"),
+    approximate: bool = False,
+) -> list[str]:
+    """One message per mart whose rows differ between the (catalog, schema) sides;
+    `approximate`: doubles compared to about 7 significant digits (see _relation)."""
+    problems = [compare_mart(con, mart, left, right, names, approximate) for mart in marts]
+    return [problem for problem in problems if problem]
+
+
+def mart_names_in(con, catalog: str, schema: str) -> set[str]:
+    return {
+        name.lower()
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where lower(table_catalog) = ? "
+            "and lower(table_schema) = ?",
+            [catalog.lower(), schema.lower()],
+        ).fetchall()
+    }
+
+
+def check_day(con, catalog: str, schema: str, record, before: dict) -> tuple[list[str], dict]:
+    """Something real happened on the day (`record`: a daily_batches.DayRecord), read from
+    the built marts; `before` is what the previous day's call returned. Returns the
+    problems and this day's totals for the next call."""
+    marts = f"{_quote(catalog)}.{_quote(schema)}"
+
+    def one(sql: str, params: list | None = None):
+        return con.execute(sql, params or []).fetchone()
+
+    problems = []
+    [as_of, orders, events] = one(
+        "select max(as_of_date), coalesce(sum(order_count), 0), coalesce(sum(event_count), 0) "
+        f"from {marts}.segmentation__customer_features"
+    )
+    now = {"orders": int(orders), "events": int(events)}
+    if str(as_of) != str(record.as_of_date):
+        problems.append(f"as_of_date is {as_of}, expected {record.as_of_date}")
+    if before:
+        want_orders = before["orders"] + record.orders_added - record.removed_orders
+        want_events = before["events"] + record.events_added - record.removed_events
+        if (now["orders"], now["events"]) != (want_orders, want_events):
+            problems.append(
+                f"features count {now['orders']} orders and {now['events']} events; expected "
+                f"{want_orders} and {want_events} (before {before}, day {record.day} added "
+                f"{record.orders_added} and {record.events_added}, removed "
+                f"{record.removed_orders} and {record.removed_events})"
+            )
+    if record.new_customers:
+        [(segmented,)] = [
+            one(
+                f"select count(*) from {marts}.segmentation__customer_segments_v1 "
+                "where list_contains(?, customer_id) and is_eligible",
+                [record.new_customers],
+            )
+        ]
+        if segmented != len(record.new_customers):
+            problems.append(
+                f"{segmented} of {len(record.new_customers)} new customers are segmented"
+            )
+
+    def rejected(input_name: str, reason: str, *needles: str) -> int:
+        condition = " and ".join("raw_values like ?" for _ in needles)
+        return one(
+            f"select count(*) from {marts}.segmentation__rejected_rows where "
+            f"input_name = ? and reason_code = ? and {condition}",
+            [input_name, reason, *(f'%"{needle}"%' for needle in needles)],
+        )[0]
+
+    if record.duplicate_event and rejected("events", "duplicate_key", *record.duplicate_event) != 1:
+        problems.append(f"the copied event {record.duplicate_event} is not one duplicate_key row")
+    if record.reused_order and rejected("orders", "duplicate_key", *record.reused_order) != 1:
+        problems.append(f"the order row reusing {record.reused_order} is not one duplicate_key row")
+    if record.corrected_customer:
+        [rate] = one(
+            f"select return_cancel_rate from {marts}.segmentation__customer_features "
+            "where customer_id = ?",
+            [record.corrected_customer],
+        )
+        if rate is None or abs(rate - record.corrected_rate) > 1e-9:
+            problems.append(
+                f"{record.corrected_customer}'s return_cancel_rate is {rate} after the "
+                f"correction of {record.corrected_order}, expected {record.corrected_rate}"
+            )
+    if record.erased_customer:
+        customer = record.erased_customer
+        for mart in ("customer_segments_v1", "customer_features", "sync_current_state"):
+            if one(f"select count(*) from {marts}.segmentation__{mart} where customer_id = ?",
+                   [customer])[0]:  # fmt: skip
+                problems.append(f"the erased customer {customer} is still in segmentation__{mart}")
+        if one(
+            f"select count(*) from {marts}.segmentation__rejected_rows where raw_values like ?",
+            [f'%"{customer}"%'],
+        )[0]:
+            problems.append(f"rows of the erased customer {customer} are in the rejected rows")
+    for customer in filter(None, (record.erased_customer, record.orphaned_customer)):
+        [(current, closed)] = [
+            one(
+                "select count(*) filter (where is_current and label is not null), "
+                "count(*) filter (where valid_to is not null) "
+                f"from {marts}.segmentation__segment_membership_history where customer_id = ?",
+                [customer],
+            )
+        ]
+        if current or not closed:
+            problems.append(
+                f"{customer}'s labels are not closed in the membership history "
+                f"({current} open, {closed} closed)"
+            )
+    if record.orphaned_customer:
+        for input_name, count in record.orphaned_rows.items():
+            got = rejected(input_name, "unknown_customer", record.orphaned_customer)
+            if got != count:
+                problems.append(
+                    f"{got} of {count} {input_name} rows of {record.orphaned_customer} "
+                    "(removed from customers) are unknown_customer rows"
+                )
+    return problems, now
+
+
+def day_summary(record) -> str:
+    facts = {k: v for k, v in vars(record).items() if v and k != "day"}
+    return f"day {record.day}: " + ", ".join(f"{k}={v}" for k, v in facts.items())
+
+
+def build_base(out: Path, customers: int, seed: int) -> None:
+    """The sequence's base shop for the fakesnow variant: generated files in out/data and
+    a DuckDB build of the Python models on them in out/seq.duckdb (run in .venv)."""
+    import subprocess
+
+    from segmentation_demo.generate import generate
+    from segmentation_demo.load import load
+
+    generate(out / "data", customers=customers, seed=seed, fmt="csv")
+    database = out / "seq.duckdb"
+    database.unlink(missing_ok=True)
+    load(out / "data", database)
+    models = [
+        "+segmentation__cluster_model",
+        "+segmentation__value_fit",
+        "+segmentation__value_curves",
+    ]
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--quiet",
+            "--select",
+            *models,
+            "--exclude-resource-type",
+            "test",
+            "unit_test",
+            "--project-dir",
+            str(ROOT),
+            "--profiles-dir",
+            str(ROOT),
+            "--target-path",
+            str(out / "target"),
+            "--log-path",
+            str(out / "logs"),
+        ],
+        env={
+            **os.environ,
+            "SEGMENTATION_DUCKDB_PATH": str(database),
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
+        check=True,
+    )
+    print(f"base shop of the sequence: {out / 'data'}, Python models built in {database}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    base = commands.add_parser("base", help=build_base.__doc__.splitlines()[0])
+    base.add_argument("--out", type=Path, default=ROOT / "target" / "sequence")
+    base.add_argument("--customers", type=int, default=CUSTOMERS)
+    base.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+    build_base(args.out, args.customers, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
