@@ -14,9 +14,9 @@ What may differ, decided by reading the marts (every other column must be equal)
   NOT here: the full-refresh build runs on a copy of the incremental database, so it
   inherits the snapshot, and a build whose labels agree adds no version to it. Any
   difference in labels therefore shows as a difference in history, with its run time.
-- segmentation__clustering_runs appends a row per fit, and a full refresh rebuilds it
-  with the current fit only: the full build's rows must equal the incremental build's
-  latest run (max fitted_at), run time apart.
+- segmentation__clustering_runs appends a row per build (kept by a full refresh, like
+  the segment names): the latest run of each side (max run_at) must be equal, run time
+  apart.
 - segmentation__rejected_rows.input_relation names the database (the DuckDB file's
   name, the fakesnow database): compared without it.
 """
@@ -34,33 +34,21 @@ ROOT = Path(__file__).resolve().parents[1]
 CUSTOMERS = 400
 SEED = 7
 
-# State that a --full-refresh forgets today, left out of the full-refresh build (and so
-# kept from the incremental database it copies), as `full_refresh: false` on these
-# models would do; SEGMENTATION_SEQUENCE_REFRESH_STATE=1 refreshes them too.
-# - int_segmentation__segment_names keeps a segment's name while its traits stay true,
-#   across fits; built afresh it names every segment anew, so the names (in profiles,
-#   audiences, labels, history) can differ from the incremental build's: seen on
-#   fakesnow's first day, where the fit is kept.
-# - segmentation__clustering_runs appends a row per fit with the segment sizes of the
-#   build that first ran it; built afresh it holds one row with today's sizes, and the
-#   history of earlier runs is gone.
-KEPT_STATE = ("int_segmentation__segment_names", "segmentation__clustering_runs")
-
 
 def full_refresh_args() -> list[str]:
-    """The arguments that make `dbt build` the sequence's full rebuild."""
-    if os.environ.get("SEGMENTATION_SEQUENCE_REFRESH_STATE") == "1":
-        return ["--full-refresh"]
-    return ["--full-refresh", "--exclude", *KEPT_STATE]
+    """The arguments that make `dbt build` the sequence's full rebuild. The package's
+    state (segment names, the run history, the labels snapshot) is kept by a full
+    refresh (`full_refresh: false`), so the full rebuild on a copy starts from it."""
+    return ["--full-refresh"]
 
 
 RUN_TIME = {
-    "segmentation__clustering_runs": ("fitted_at", "run_id"),  # run_id = fit_id@fitted_at
+    "segmentation__clustering_runs": ("fitted_at", "run_at", "run_id"),  # run_id = fit_id@run_at
     "segmentation__customer_segments_v1": ("segmented_at",),  # the build's run_started_at
     "segmentation__quality_gates": ("checked_at",),  # the build's run_started_at
     "segmentation__value_model": ("fitted_at",),  # the value fit's wall clock
 }
-LATEST_RUN_ONLY = {"segmentation__clustering_runs": "fitted_at"}
+LATEST_RUN_ONLY = {"segmentation__clustering_runs": "run_at"}
 NORMALISED = {
     "segmentation__rejected_rows": {
         # database.schema.table, quoted (DuckDB) or not (Snowflake): the database goes.

@@ -1,9 +1,12 @@
-{{ config(materialized='incremental', unique_key='segment_id', on_schema_change='append_new_columns') }}
+{{ config(materialized='incremental', unique_key='segment_id', on_schema_change='append_new_columns',
+    full_refresh=false) }}
 -- One row per segment_id ever fitted: the name and description generated when
 -- the id first appeared, kept while every trait the name states is still true
 -- of the segment, so a dashboard or CRM label does not change when trait
 -- rankings shift a little between runs, yet never keeps a name that has
--- become false (then the segment is named afresh).
+-- become false (then the segment is named afresh). Names are state, like the
+-- labels snapshot: `dbt build --full-refresh` keeps them (full_refresh=false), so a
+-- rebuild of the same data gives the same names; drop the table to name afresh.
 
 {#- A table from before names stated their traits is named afresh once. -#}
 {%- set incremental = is_incremental() %}

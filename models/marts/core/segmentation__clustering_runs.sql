@@ -1,4 +1,6 @@
-{{ config(materialized='incremental', unique_key='run_id', on_schema_change='append_new_columns') }}
+{{ config(materialized='incremental', full_refresh=false, unique_key='run_id', on_schema_change='append_new_columns') }}
+-- A run history: `dbt build --full-refresh` keeps it (full_refresh=false), like the
+-- labels snapshot; drop the table to start it afresh.
 -- One row per build of segmentation__cluster_model, appended run after run: the
 -- refit policy's decision (refit or kept, why, the drift; docs/decisions/0023),
 -- the fit's diagnostics and segment sizes, so fit quality can be watched over time.
