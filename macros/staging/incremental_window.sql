@@ -123,6 +123,7 @@
     {%- set key_expressions = [] -%}
     {%- for name in spec['key'] or [spec['parent_column']] -%}{%- do key_expressions.append(trimmed[name]) -%}{%- endfor -%}
     {%- set text = 'cast(' ~ alias ~ '.{} as ' ~ dbt.type_string() ~ ')' -%}
+    {#- The key below 10^18: a signed 64-bit integer on every engine (DuckDB's hash is unsigned). -#}
     {%- if spec['time'] -%}
         {%- set day = 'left(' ~ text.replace('{}', spec['time']) ~ ', 10)' -%}
     {%- else -%}
@@ -131,7 +132,7 @@
     {{ return({
         'day': day,
         'loaded': text.replace('{}', 'loaded_at'),
-        'key': segmentation.row_hash(key_expressions),
+        'key': 'cast(' ~ segmentation.row_hash(key_expressions) ~ ' % 1000000000000000000 as ' ~ dbt.type_bigint() ~ ')',
         'parent': trimmed[spec['parent_column']],
     }) }}
 {% endmacro %}
