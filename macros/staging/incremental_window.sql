@@ -110,6 +110,41 @@
 {%- endmacro %}
 
 
+{#- `create ... as` for a work table: a temporary table on DuckDB; elsewhere a
+    transient (Snowflake) or plain table in the model's schema, which the
+    post-hook drops (a temporary table there would need the session's schema). -#}
+{% macro window_create(step) %}
+    {{ return(adapter.dispatch('window_create', 'segmentation')(step)) }}
+{% endmacro %}
+
+{% macro default__window_create(step) -%}
+    create or replace table {{ segmentation.window_relation(step) }} as
+{%- endmacro %}
+
+{% macro snowflake__window_create(step) -%}
+    create or replace transient table {{ segmentation.window_relation(step) }} as
+{%- endmacro %}
+
+{% macro duckdb__window_create(step) -%}
+    create or replace temporary table {{ segmentation.window_relation(step) }} as
+{%- endmacro %}
+
+
+{#- The post-hooks of an incremental base model: its work tables dropped. -#}
+{% macro incremental_window_cleanup_hooks() %}
+    {%- set hooks = [] -%}
+    {%- for step in ['cutoffs', 'parents', 'days', 'rows'] -%}
+        {%- do hooks.append("{{ segmentation.incremental_window_drop('" ~ step ~ "') }}") -%}
+    {%- endfor -%}
+    {{ return(hooks) }}
+{% endmacro %}
+
+{% macro incremental_window_drop(step) %}
+    {%- if not is_incremental() -%}{{ return('') }}{%- endif -%}
+    {{ return('drop table if exists ' ~ segmentation.window_relation(step)) }}
+{% endmacro %}
+
+
 {#- The window's columns of the raw input rows `alias`: `day` and `loaded`
     from the untrimmed text (cheap; stored by `typed_input`), `key` (a hash of
     the trimmed duplicate-candidate columns, as duplicates are judged; order
@@ -189,7 +224,7 @@
         | reject('in', stored_columns) | list | length == 0 -%}
     {%- set lookback = segmentation.setting('segmentation__incremental_lookback_days') -%}
 -- The stored verdicts' watermarks, read before any is deleted.
-create or replace temporary table {{ cutoffs_relation }} as
+{{ segmentation.window_create('cutoffs') }}
     {%- if not current %}
 select
     true as judge_all,
@@ -218,7 +253,7 @@ from {{ this }}
     {%- set cutoffs = segmentation.read_window_cutoffs(parents=false) -%}
     {%- set parent_model = ref('base_segmentation__' ~ spec['parent']) -%}
 -- Parents whose verdict changed since these rows were judged.
-create or replace temporary table {{ parents }} as
+{{ segmentation.window_create('parents') }}
     {%- if cutoffs['judge_all'] %}
 select cast(null as {{ dbt.type_string() }}) as parent_key where 1 = 0
     {%- else %}
@@ -256,7 +291,7 @@ where parent.order_id is not null
         order's lines would change nearly every bucket. -#}
     {%- set outside = '' if spec['time'] else 'where not coalesce(' -%}
 -- Days (buckets) whose input rows were added or deleted since the verdicts were stored.
-create or replace temporary table {{ days }} as
+{{ segmentation.window_create('days') }}
     {%- if cutoffs['judge_all'] %}
 select cast(null as {{ dbt.type_string() }}) as changed_day where 1 = 0
     {%- else %}
@@ -287,7 +322,7 @@ where coalesce(input_days.row_count, 0) <> coalesce(stored_days.row_count, 0)
     {%- set cutoffs = segmentation.read_window_cutoffs(counted=true) -%}
     {%- set keyed = spec['key'] | length > 0 and not cutoffs['judge_all'] %}
 -- The window's input rows: W0, and every row sharing a duplicate key with one.
-create or replace temporary table {{ rows }} as
+{{ segmentation.window_create('rows') }}
 select source.*
 from ({{ segmentation.select_input(input_name) }}) as source
 where {{ segmentation.window_condition(input_name, source, cutoffs) }}

@@ -4,6 +4,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook=segmentation.incremental_window_hooks('events'),
+    post_hook=segmentation.incremental_window_cleanup_hooks(),
 ) }}
 -- Every events input row, typed, with the reason it is rejected (null when accepted).
 -- Events have no key: an exact copy of an accepted event is a double-fired

@@ -4,6 +4,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook=segmentation.incremental_window_hooks('marketing_touches'),
+    post_hook=segmentation.incremental_window_cleanup_hooks(),
 ) }}
 -- Every marketing_touches input row, typed, with the reason it is rejected (null when accepted).
 -- A touch is keyed by customer, campaign, channel and send time.

@@ -4,6 +4,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook=segmentation.incremental_window_hooks('order_items'),
+    post_hook=segmentation.incremental_window_cleanup_hooks(),
 ) }}
 -- Every order_items input row, typed, with the reason it is rejected (null when accepted).
 -- Order lines have no key of their own: identical lines are both kept. Each

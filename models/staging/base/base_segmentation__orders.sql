@@ -3,6 +3,7 @@
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
     pre_hook=segmentation.incremental_window_hooks('orders'),
+    post_hook=segmentation.incremental_window_cleanup_hooks(),
 ) }}
 -- Every orders input row, typed, with the reason it is rejected (null when accepted).
 {{ segmentation.validated_input(
