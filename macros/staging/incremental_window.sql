@@ -36,6 +36,11 @@
 {#- What defines the window of each incremental input: its event time, the
     columns whose equal values make duplicate candidates, and its parent. -#}
 {% macro incremental_window_spec(input_name) %}
+    {{ return(segmentation.incremental_window_specs()[input_name]) }}
+{% endmacro %}
+
+
+{% macro incremental_window_specs() %}
     {{ return({
         'orders': {'time': 'ordered_at', 'key': ['order_id'],
                    'parent': 'customers', 'parent_column': 'customer_id', 'parent_code': 'unknown_customer'},
@@ -45,7 +50,7 @@
                    'parent': 'customers', 'parent_column': 'customer_id', 'parent_code': 'unknown_customer'},
         'order_items': {'time': none, 'key': [],
                    'parent': 'orders', 'parent_column': 'order_id', 'parent_code': 'unknown_order'},
-    }[input_name]) }}
+    }) }}
 {% endmacro %}
 
 
@@ -289,7 +294,6 @@ where parent.order_id is not null
     {%- set cutoffs = segmentation.read_window_cutoffs() -%}
     {#- Order lines are counted outside the rest of the window only: a new
         order's lines would change nearly every bucket. -#}
-    {%- set outside = '' if spec['time'] else 'where not coalesce(' -%}
 -- Days (buckets) whose input rows were added or deleted since the verdicts were stored.
 {{ segmentation.window_create('days') }}
     {%- if cutoffs['judge_all'] %}
@@ -390,5 +394,5 @@ where {{ segmentation.window_condition(input_name, stored, cutoffs) }}
 
 
 {% macro incremental_window_spec_exists(input_name) %}
-    {{ return(input_name in ['orders', 'events', 'marketing_touches', 'order_items']) }}
+    {{ return(input_name in segmentation.incremental_window_specs()) }}
 {% endmacro %}
