@@ -27,6 +27,7 @@
             'expected': "a list of strptime formats, e.g. ['%Y%m%d', '%d/%m/%Y %H:%M']"},
         'segmentation__incremental_staging': {'type': 'bool'},
         'segmentation__incremental_lookback_days': {'type': 'integer', 'min': 0, 'max': 36500},
+        'segmentation__incremental_features': {'type': 'bool'},
         'segmentation__as_of_date': {'type': 'date', 'nullable': true},
         'segmentation__age_band_edges': {'type': 'ascending_integers'},
         'segmentation__income_band_edges': {'type': 'ascending_integers'},

@@ -1,10 +1,9 @@
 -- One row per accepted customer: purchase habits (orders, order_items),
 -- browsing (events) and campaign response (marketing_touches), measured up to
--- the as-of date. Reads the inputs as reduced once for every feature model:
--- int_segmentation__orders_as_of, __order_lines, __category_spend,
--- __customer_events and __customer_touches; those of a switched-off input are
--- empty, so its features are null (counts too: unknown, not 0).
-{%- set returned_statuses = segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) %}
+-- the as-of date. A cheap join of the per-customer state of each input
+-- (int_segmentation__order_habits, __customer_events, __customer_touches) that
+-- derives the as-of features for every customer; the state of a switched-off
+-- input is empty, so its features are null (counts too: unknown, not 0).
 {%- set double = segmentation.type_double() %}
 
 with
@@ -17,132 +16,27 @@ as_of as (
     select as_of_date from {{ ref('int_segmentation__as_of') }}
 ),
 
-orders as (
+order_habits as (
     select
-        orders_as_of.order_id,
-        orders_as_of.customer_id,
-        orders_as_of.ordered_at,
-        orders_as_of.order_date,
-        orders_as_of.order_total,
-        orders_as_of.discount_total,
-        orders_as_of.channel,
-        lower(orders_as_of.status) as status,
-        case
-            when extract(hour from orders_as_of.ordered_at) < 6 then 'night'
-            when extract(hour from orders_as_of.ordered_at) < 12 then 'morning'
-            when extract(hour from orders_as_of.ordered_at) < 18 then 'afternoon'
-            else 'evening'
-        end as daypart
-    from {{ ref('int_segmentation__orders_as_of') }} as orders_as_of
-),
-
-order_stats as (
-    select
-        orders.customer_id,
-        count(*) as order_count,
-        min(orders.order_date) as first_order_date,
-        avg(case when orders.discount_total > 0 then 1.0 else 0.0 end) as discount_order_share,
-        avg(
-            case
-                when orders.status in ({{ returned_statuses }})
-                    then 1.0
-                else 0.0
-            end
-        ) as return_cancel_rate,
-        avg(case when {{ segmentation.is_weekend('orders.ordered_at') }} then 1.0 else 0.0 end) as weekend_order_share,
-        count(distinct orders.channel) as distinct_order_channels
-    from orders
-    group by orders.customer_id
-),
-
--- The mean order value is an aggregate of its own: in one with a count(*),
--- DuckDB computes avg(x) of a column whose statistics show no nulls (as those of
--- int_segmentation__orders_as_of do) as sum(x) / count(*), which rounds the
--- decimal sum to a double before dividing and can change the last bit.
-order_values as (
-    select
-        orders.customer_id,
-        avg(orders.order_total) as average_order_value
-    from orders
-    group by orders.customer_id
-),
-
-previous_orders as (
-    select
-        orders.customer_id,
-        orders.order_date,
-        lag(orders.order_date) over (
-            partition by orders.customer_id order by orders.ordered_at, orders.order_id
-        ) as previous_order_date
-    from orders
-),
-
-order_gaps as (
-    select
-        previous_orders.customer_id,
-        {{ segmentation.days_between('previous_orders.previous_order_date', 'previous_orders.order_date') }}
-            as gap_days
-    from previous_orders
-),
-
-gap_stats as (
-    select
-        order_gaps.customer_id,
-        avg(cast(order_gaps.gap_days as {{ double }})) as mean_days_between_orders,
-        -- The sample standard deviation from exact integer sums: a running
-        -- float algorithm (stddev_samp) differs in its last bits between builds.
-        sqrt({{ segmentation.safe_divide(
-            'count(*) * sum(order_gaps.gap_days * order_gaps.gap_days) - sum(order_gaps.gap_days) * sum(order_gaps.gap_days)',
-            'count(*) * (count(*) - 1)'
-        ) }}) as stddev_days_between_orders
-    from order_gaps
-    where order_gaps.gap_days is not null
-    group by order_gaps.customer_id
-),
-
-primary_channel as (
-    {{ segmentation.most_frequent('orders', 'channel') }}
-),
-
-preferred_daypart as (
-    {{ segmentation.most_frequent('orders', 'daypart') }}
-),
-
-order_baskets as (
-    select
-        order_items.customer_id,
-        order_items.order_id,
-        sum(order_items.quantity) as units
-    from {{ ref('int_segmentation__order_lines') }} as order_items
-    group by order_items.customer_id, order_items.order_id
-),
-
-category_spend as (
-    select
-        category_spend.customer_id,
-        category_spend.category,
-        category_spend.category_value
-    from {{ ref('int_segmentation__category_spend') }} as category_spend
-),
-
-basket_stats as (
-    select
-        order_baskets.customer_id,
-        avg(order_baskets.units) as average_basket_size
-    from order_baskets
-    group by order_baskets.customer_id
-),
-
-category_stats as (
-    select
-        category_spend.customer_id,
-        count(category_spend.category) as distinct_categories
-    from category_spend
-    group by category_spend.customer_id
-),
-
-favourite_category as (
-    {{ segmentation.most_frequent('category_spend', 'category', 'category_value') }}
+        order_habits.customer_id,
+        order_habits.favourite_category,
+        order_habits.primary_order_channel,
+        order_habits.preferred_order_daypart,
+        order_habits.order_count,
+        order_habits.average_order_value,
+        order_habits.mean_days_between_orders,
+        order_habits.stddev_days_between_orders,
+        order_habits.discount_order_share,
+        order_habits.return_cancel_rate,
+        order_habits.distinct_categories,
+        order_habits.favourite_category_spend_share,
+        order_habits.primary_order_channel_share,
+        order_habits.distinct_order_channels,
+        order_habits.average_basket_size,
+        order_habits.weekend_order_share,
+        order_habits.preferred_order_daypart_share,
+        order_habits.first_order_date
+    from {{ ref('int_segmentation__order_habits') }} as order_habits
 ),
 
 customer_events as (
@@ -170,30 +64,30 @@ final as (
         -- ids
         customers.customer_id,
         -- strings
-        favourite_category.value as favourite_category,
-        primary_channel.value as primary_order_channel,
-        preferred_daypart.value as preferred_order_daypart,
+        order_habits.favourite_category,
+        order_habits.primary_order_channel,
+        order_habits.preferred_order_daypart,
         -- numbers
-        coalesce(order_stats.order_count, 0) as order_count,
+        coalesce(order_habits.order_count, 0) as order_count,
         {{ segmentation.safe_divide(
-            '30 * order_stats.order_count',
-            'greatest(' ~ segmentation.days_between('order_stats.first_order_date', 'as_of.as_of_date') ~ ', 1)'
+            '30 * order_habits.order_count',
+            'greatest(' ~ segmentation.days_between('order_habits.first_order_date', 'as_of.as_of_date') ~ ', 1)'
         ) }} as orders_per_30_days,
-        cast(order_values.average_order_value as {{ double }}) as average_order_value,
-        gap_stats.mean_days_between_orders,
-        gap_stats.stddev_days_between_orders,
-        cast(order_stats.discount_order_share as {{ double }}) as discount_order_share,
-        cast(order_stats.return_cancel_rate as {{ double }}) as return_cancel_rate,
-        cast(category_stats.distinct_categories as {{ dbt.type_int() }}) as distinct_categories,
-        favourite_category.value_share as favourite_category_spend_share,
-        primary_channel.value_share as primary_order_channel_share,
-        order_stats.distinct_order_channels,
-        cast(basket_stats.average_basket_size as {{ double }}) as average_basket_size,
-        cast(order_stats.weekend_order_share as {{ double }}) as weekend_order_share,
-        preferred_daypart.value_share as preferred_order_daypart_share,
+        order_habits.average_order_value,
+        order_habits.mean_days_between_orders,
+        order_habits.stddev_days_between_orders,
+        order_habits.discount_order_share,
+        order_habits.return_cancel_rate,
+        order_habits.distinct_categories,
+        order_habits.favourite_category_spend_share,
+        order_habits.primary_order_channel_share,
+        order_habits.distinct_order_channels,
+        order_habits.average_basket_size,
+        order_habits.weekend_order_share,
+        order_habits.preferred_order_daypart_share,
         {{ segmentation.count_feature('customer_events.session_count', 'events') }} as session_count,
         {{ segmentation.count_feature('customer_events.event_count', 'events') }} as event_count,
-        {{ segmentation.safe_divide('customer_events.session_count', 'order_stats.order_count') }}
+        {{ segmentation.safe_divide('customer_events.session_count', 'order_habits.order_count') }}
             as sessions_per_order,
         customer_events.browse_to_buy_conversion,
         customer_events.cart_abandonment_rate,
@@ -203,22 +97,8 @@ final as (
         cast(touch_stats.campaign_conversion_rate as {{ double }}) as campaign_conversion_rate
     from customers
     cross join as_of
-    left join order_stats
-        on customers.customer_id = order_stats.customer_id
-    left join order_values
-        on customers.customer_id = order_values.customer_id
-    left join gap_stats
-        on customers.customer_id = gap_stats.customer_id
-    left join primary_channel
-        on customers.customer_id = primary_channel.customer_id
-    left join preferred_daypart
-        on customers.customer_id = preferred_daypart.customer_id
-    left join basket_stats
-        on customers.customer_id = basket_stats.customer_id
-    left join category_stats
-        on customers.customer_id = category_stats.customer_id
-    left join favourite_category
-        on customers.customer_id = favourite_category.customer_id
+    left join order_habits
+        on customers.customer_id = order_habits.customer_id
     left join customer_events
         on customers.customer_id = customer_events.customer_id
     left join touch_stats

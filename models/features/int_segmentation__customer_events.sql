@@ -7,6 +7,17 @@
 -- summed per customer and device. Sessions are staging's session_key (a
 -- session_id, or the customer's day when it is null). Most frequent values
 -- break ties by the smaller value.
+-- Incremental feature state (docs/decisions/0025): a build after the first
+-- recomputes only the customers whose events changed.
+{%- set settings = ['segmentation__purchase_event_types', 'segmentation__cart_event_types',
+                    'segmentation__mobile_device_types', 'segmentation__app_platforms'] %}
+{{ config(
+    materialized=segmentation.feature_state_materialization(),
+    unique_key='customer_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='sync_all_columns',
+    post_hook=["{{ segmentation.feature_state_cleanup() }}"],
+) }}
 {%- set double = segmentation.type_double() %}
 {%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
 {%- set cart_types = segmentation.quoted_list(segmentation.setting('segmentation__cart_event_types')) %}
@@ -14,6 +25,17 @@
 {%- set app_platforms = segmentation.quoted_list(segmentation.setting('segmentation__app_platforms')) %}
 
 with
+
+fingerprints as (
+    {{ segmentation.input_fingerprint(
+        ref('int_segmentation__events_as_of'),
+        ['session_key', 'event_type', 'device_type', 'os', 'browser', 'platform'],
+    ) }}
+),
+
+changed_customers as (
+    {{ segmentation.changed_customers('fingerprints', settings) }}
+),
 
 events as (
     select
@@ -25,6 +47,7 @@ events as (
         events_as_of.browser,
         events_as_of.platform
     from {{ ref('int_segmentation__events_as_of') }} as events_as_of
+    {{ segmentation.only_changed_customers('events_as_of') }}
 ),
 
 session_devices as (
@@ -131,7 +154,7 @@ primary_platform as (
 final as (
     select
         -- ids
-        session_stats.customer_id,
+        changed_customers.customer_id,
         -- strings
         primary_device_type.value as primary_device_type,
         primary_os.value as primary_os,
@@ -145,18 +168,23 @@ final as (
         session_stats.mobile_session_share,
         device_stats.distinct_devices,
         -- booleans
-        device_stats.uses_app = 1 as has_adopted_app
-    from session_stats
-    inner join device_stats
-        on session_stats.customer_id = device_stats.customer_id
+        device_stats.uses_app = 1 as has_adopted_app,
+        -- state
+        changed_customers.input_fingerprint,
+        '{{ segmentation.feature_state_key(settings) }}' as state_key
+    from changed_customers
+    left join session_stats
+        on changed_customers.customer_id = session_stats.customer_id
+    left join device_stats
+        on changed_customers.customer_id = device_stats.customer_id
     left join primary_device_type
-        on session_stats.customer_id = primary_device_type.customer_id
+        on changed_customers.customer_id = primary_device_type.customer_id
     left join primary_os
-        on session_stats.customer_id = primary_os.customer_id
+        on changed_customers.customer_id = primary_os.customer_id
     left join primary_browser
-        on session_stats.customer_id = primary_browser.customer_id
+        on changed_customers.customer_id = primary_browser.customer_id
     left join primary_platform
-        on session_stats.customer_id = primary_platform.customer_id
+        on changed_customers.customer_id = primary_platform.customer_id
 )
 
 select * from final
