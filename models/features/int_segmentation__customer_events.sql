@@ -171,7 +171,8 @@ final as (
         device_stats.uses_app = 1 as has_adopted_app,
         -- state
         changed_customers.input_fingerprint,
-        '{{ segmentation.feature_state_key(settings) }}' as state_key
+        '{{ segmentation.feature_state_key(settings) }}' as state_key,
+        {{ segmentation.run_timestamp() }} as computed_at
     from changed_customers
     left join session_stats
         on changed_customers.customer_id = session_stats.customer_id

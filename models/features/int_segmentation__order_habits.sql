@@ -203,7 +203,8 @@ final as (
         order_stats.first_order_date,
         -- state
         changed_customers.input_fingerprint,
-        '{{ segmentation.feature_state_key(settings) }}' as state_key
+        '{{ segmentation.feature_state_key(settings) }}' as state_key,
+        {{ segmentation.run_timestamp() }} as computed_at
     from changed_customers
     left join order_stats
         on changed_customers.customer_id = order_stats.customer_id
