@@ -17,9 +17,10 @@ full build, the unchanged rerun at most 5 %.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -33,14 +34,28 @@ from bench_scale import Measured, find_table, inputs, machine, run_package  # no
 DOCS = ROOT / "docs" / "benchmarks.md"
 NEW_SHARE = 100  # one row in NEW_SHARE is copied to the new day
 TARGETS = {"unchanged": 0.05, "one_percent": 0.15}
+# The incremental feature state (docs/decisions/0025): customers each rerun recomputed.
+STATE_MODELS = ("int_segmentation__customer_events", "int_segmentation__order_habits")
 
 
 def rerun(work: Path, database: Path) -> Measured:
     (work / "target" / "partial_parse.msgpack").unlink(missing_ok=True)
     env = {**os.environ, "SEGMENTATION_DUCKDB_PATH": str(database),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    started = datetime.now(UTC).replace(tzinfo=None)
     run = Measured(dbt_command(work, "build"), env)
     run.check("rerun")
+    with duckdb.connect(str(database), read_only=True) as con:
+        for model in STATE_MODELS:
+            table = find_table(con, model)
+            [(recomputed, total)] = con.execute(
+                f"select count(*) filter (where computed_at >= ?), count(*) from {table}", [started]
+            ).fetchall()
+            print(f"  {model}: {recomputed:,} of {total:,} customers recomputed", flush=True)
+    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
+    slowest = sorted(results, key=lambda result: -result["execution_time"])[:12]
+    names = [f"{r['unique_id'].split('.')[-1][:48]} {r['execution_time']:.1f}" for r in slowest]
+    print("  slowest nodes: " + ", ".join(names), flush=True)
     return run
 
 

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- One row per accepted order line of an order on or before the as-of date, with
 -- its order's customer: for behaviour, psychographics and category_spend. Staging
 -- already carries each line's customer and order time (from the join that checks

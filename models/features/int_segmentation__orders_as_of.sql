@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- One row per accepted order on or before the as-of date, with the columns the
 -- feature models read: the one read of the orders input that rfm, lifecycle,
 -- behaviour, psychographics and order_lines share.
