@@ -48,6 +48,17 @@
 {% endmacro %}
 
 
+{#- The state key as SQL: the key of feature_state_key, followed by `key_sql`
+    (SQL of a text value) when the state also depends on a statistic over
+    every customer (say the median price of each category): when it moves,
+    every customer is recomputed. -#}
+{% macro feature_state_key_sql(setting_names, key_sql=none) %}
+    {%- set literal = "'" ~ segmentation.feature_state_key(setting_names) ~ "'" -%}
+    {%- if key_sql is none -%}{{ return(literal) }}{%- endif -%}
+    {{ return(literal ~ " || '|' || coalesce((" ~ key_sql ~ "), '')") }}
+{% endmacro %}
+
+
 {#- The fingerprint of each customer's rows of `relation` (SQL of a relation
     with a customer_id): the count and the sum of a hash of `columns`. -#}
 {% macro input_fingerprint(relation, columns) %}
@@ -69,9 +80,9 @@
     left): every customer in a full build; in an incremental build those whose
     fingerprint differs from the stored one, or whose state was computed under
     another `state_key`. `fingerprints`: a relation of customer_id and
-    input_fingerprint. -#}
-{% macro changed_customers(fingerprints, setting_names) %}
-    {%- set key = segmentation.feature_state_key(setting_names) -%}
+    input_fingerprint; `key_sql`: see feature_state_key_sql. -#}
+{% macro changed_customers(fingerprints, setting_names, key_sql=none) %}
+    {%- set key = segmentation.feature_state_key_sql(setting_names, key_sql) -%}
     {%- if segmentation.feature_state_is_incremental() -%}
     {%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
     {%- set current = 'input_fingerprint' in stored_columns and 'state_key' in stored_columns -%}
@@ -93,7 +104,7 @@
     where stored.customer_id is null
         or current_fingerprints.customer_id is null
         or stored.input_fingerprint <> current_fingerprints.input_fingerprint
-        or stored.state_key <> '{{ key }}'
+        or stored.state_key <> {{ key }}
         or stored.state_key is null
     {%- endif %}
     {%- else -%}

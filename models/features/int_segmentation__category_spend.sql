@@ -1,8 +1,29 @@
 -- One row per customer and category bought up to the as-of date: the customer's
 -- spend in the category (quantity x unit_price of each order line, as money,
--- summed), for the category features of int_segmentation__behaviour and the
+-- summed), for the category features of int_segmentation__order_habits and the
 -- category affinities of int_segmentation__customer_attribute_values.
+-- Incremental feature state (docs/decisions/0025): a build after the first
+-- recomputes only the customers whose order lines changed.
+{{ config(
+    materialized=segmentation.feature_state_materialization(),
+    unique_key='customer_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='sync_all_columns',
+    post_hook=["{{ segmentation.feature_state_cleanup() }}"],
+) }}
+
 with
+
+fingerprints as (
+    {{ segmentation.input_fingerprint(
+        ref('int_segmentation__order_lines'),
+        ['order_id', 'category', 'quantity', 'unit_price'],
+    ) }}
+),
+
+changed_customers as (
+    {{ segmentation.changed_customers('fingerprints', []) }}
+),
 
 order_lines as (
     select
@@ -10,18 +31,33 @@ order_lines as (
         order_lines.category,
         {{ segmentation.money_product('order_lines.quantity', 'order_lines.unit_price') }} as line_value
     from {{ ref('int_segmentation__order_lines') }} as order_lines
+    {{ segmentation.only_changed_customers('order_lines') }}
+),
+
+spend as (
+    select
+        order_lines.customer_id,
+        order_lines.category,
+        sum(order_lines.line_value) as category_value
+    from order_lines
+    group by order_lines.customer_id, order_lines.category
 ),
 
 final as (
     select
         -- ids
-        order_lines.customer_id,
+        changed_customers.customer_id,
         -- strings
-        order_lines.category,
+        spend.category,
         -- numbers
-        sum(order_lines.line_value) as category_value
-    from order_lines
-    group by order_lines.customer_id, order_lines.category
+        spend.category_value,
+        -- state
+        changed_customers.input_fingerprint,
+        '{{ segmentation.feature_state_key([]) }}' as state_key,
+        {{ segmentation.run_timestamp() }} as computed_at
+    from changed_customers
+    left join spend
+        on changed_customers.customer_id = spend.customer_id
 )
 
 select * from final
