@@ -9,20 +9,14 @@
     unique_key='customer_id',
     incremental_strategy='delete+insert',
     on_schema_change='sync_all_columns',
-    post_hook=["{{ segmentation.feature_state_cleanup() }}"],
+    pre_hook=segmentation.feature_state_hooks('int_segmentation__category_spend'),
+    post_hook=segmentation.feature_state_cleanup_hooks(),
 ) }}
 
 with
 
-fingerprints as (
-    {{ segmentation.input_fingerprint(
-        ref('int_segmentation__order_lines'),
-        ['order_id', 'category', 'quantity', 'unit_price'],
-    ) }}
-),
-
 changed_customers as (
-    {{ segmentation.changed_customers('fingerprints', []) }}
+    {{ segmentation.changed_customers('int_segmentation__category_spend') }}
 ),
 
 order_lines as (
@@ -52,9 +46,7 @@ final as (
         -- numbers
         spend.category_value,
         -- state
-        changed_customers.input_fingerprint,
-        '{{ segmentation.feature_state_key([]) }}' as state_key,
-        {{ segmentation.run_timestamp() }} as computed_at
+        {{ segmentation.feature_state_columns('int_segmentation__category_spend') }}
     from changed_customers
     left join spend
         on changed_customers.customer_id = spend.customer_id

@@ -9,14 +9,13 @@
 -- break ties by the smaller value.
 -- Incremental feature state (docs/decisions/0025): a build after the first
 -- recomputes only the customers whose events changed.
-{%- set settings = ['segmentation__purchase_event_types', 'segmentation__cart_event_types',
-                    'segmentation__mobile_device_types', 'segmentation__app_platforms'] %}
 {{ config(
     materialized=segmentation.feature_state_materialization(),
     unique_key='customer_id',
     incremental_strategy='delete+insert',
     on_schema_change='sync_all_columns',
-    post_hook=["{{ segmentation.feature_state_cleanup() }}"],
+    pre_hook=segmentation.feature_state_hooks('int_segmentation__customer_events'),
+    post_hook=segmentation.feature_state_cleanup_hooks(),
 ) }}
 {%- set double = segmentation.type_double() %}
 {%- set purchase_types = segmentation.quoted_list(segmentation.setting('segmentation__purchase_event_types')) %}
@@ -26,15 +25,8 @@
 
 with
 
-fingerprints as (
-    {{ segmentation.input_fingerprint(
-        ref('int_segmentation__events_as_of'),
-        ['session_key', 'event_type', 'device_type', 'os', 'browser', 'platform'],
-    ) }}
-),
-
 changed_customers as (
-    {{ segmentation.changed_customers('fingerprints', settings) }}
+    {{ segmentation.changed_customers('int_segmentation__customer_events') }}
 ),
 
 events as (
@@ -50,7 +42,7 @@ events as (
     {{ segmentation.only_changed_customers('events_as_of') }}
 ),
 
-session_devices as (
+session_devices as {{ segmentation.materialized_cte() }} (
     select
         events.customer_id,
         events.session_key,
@@ -170,9 +162,7 @@ final as (
         -- booleans
         device_stats.uses_app = 1 as has_adopted_app,
         -- state
-        changed_customers.input_fingerprint,
-        '{{ segmentation.feature_state_key(settings) }}' as state_key,
-        {{ segmentation.run_timestamp() }} as computed_at
+        {{ segmentation.feature_state_columns('int_segmentation__customer_events') }}
     from changed_customers
     left join session_stats
         on changed_customers.customer_id = session_stats.customer_id

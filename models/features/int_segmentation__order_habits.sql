@@ -6,51 +6,24 @@
 -- Incremental feature state (docs/decisions/0025): a build after the first
 -- recomputes only the customers whose orders or order lines changed;
 -- int_segmentation__behaviour derives the as-of features from it for everyone.
-{%- set settings = ['segmentation__returned_statuses'] %}
 {{ config(
     materialized=segmentation.feature_state_materialization(),
     unique_key='customer_id',
     incremental_strategy='delete+insert',
     on_schema_change='sync_all_columns',
-    post_hook=["{{ segmentation.feature_state_cleanup() }}"],
+    pre_hook=segmentation.feature_state_hooks('int_segmentation__order_habits'),
+    post_hook=segmentation.feature_state_cleanup_hooks(),
 ) }}
 {%- set returned_statuses = segmentation.quoted_list(segmentation.setting('segmentation__returned_statuses')) %}
 {%- set double = segmentation.type_double() %}
 
 with
 
-order_fingerprints as (
-    {{ segmentation.input_fingerprint(
-        ref('int_segmentation__orders_as_of'),
-        ['order_id', 'channel', 'status', 'order_total', 'discount_total', 'ordered_at'],
-    ) }}
-),
-
--- The order lines' fingerprints as int_segmentation__category_spend, the state
--- of the same lines built just before, took them (one scan of the lines less).
-line_fingerprints as (
-    select distinct
-        category_spend.customer_id,
-        category_spend.input_fingerprint
-    from {{ ref('int_segmentation__category_spend') }} as category_spend
-),
-
-fingerprints as (
-    select
-        coalesce(order_fingerprints.customer_id, line_fingerprints.customer_id) as customer_id,
-        coalesce(order_fingerprints.input_fingerprint, '-')
-        || '/'
-        || coalesce(line_fingerprints.input_fingerprint, '-') as input_fingerprint
-    from order_fingerprints
-    full outer join line_fingerprints
-        on order_fingerprints.customer_id = line_fingerprints.customer_id
-),
-
 changed_customers as (
-    {{ segmentation.changed_customers('fingerprints', settings) }}
+    {{ segmentation.changed_customers('int_segmentation__order_habits') }}
 ),
 
-orders as (
+orders as {{ segmentation.materialized_cte() }} (
     select
         orders_as_of.order_id,
         orders_as_of.customer_id,
@@ -289,9 +262,7 @@ final as (
         order_stats.first_order_date,
         date_stats.last_order_date,
         -- state
-        changed_customers.input_fingerprint,
-        '{{ segmentation.feature_state_key(settings) }}' as state_key,
-        {{ segmentation.run_timestamp() }} as computed_at
+        {{ segmentation.feature_state_columns('int_segmentation__order_habits') }}
     from changed_customers
     left join order_stats
         on changed_customers.customer_id = order_stats.customer_id
