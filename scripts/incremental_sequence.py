@@ -369,11 +369,12 @@ def check_feature_state(
                 f"{summary}; expected at least the {len(expected)} whose input rows the "
                 f"batch changed, but {_shown(expected - recomputed)} kept an older row"
             )
-        if recomputed - expected:
+        extra = recomputed - expected - left  # a row left behind is reported above
+        if extra:
             problems.append(
                 f"{summary}; expected only the {len(expected)} whose input rows the batch "
                 f"changed{'' if expected else ' (none: an unchanged day)'}, but also "
-                f"{_shown(recomputed - expected)}"
+                f"{_shown(extra)}"
             )
         if state and len(recomputed) >= len(state):
             problems.append(f"{summary}; expected fewer than all")

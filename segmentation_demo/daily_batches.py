@@ -244,6 +244,8 @@ class Batches:
         record = DayRecord(day)
         when = FIRST_DAY + timedelta(days=day - 1)
         getattr(self, f"_day_{day}")(rng, day, when, record)
+        record.changed_event_customers = sorted(set(record.changed_event_customers))
+        record.changed_order_customers = sorted(set(record.changed_order_customers))
         [(newest,)] = self.rows(
             f"select max(try_cast(o.ordered_at as timestamp)) from {self.table('orders')} as o "
             f"where try_cast(o.ordered_at as timestamp) < timestamp '2030-01-01' "
