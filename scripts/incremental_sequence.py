@@ -59,6 +59,13 @@ NORMALISED = {
     },
 }
 SHOWN_ROWS = 3
+# The incremental feature state models (docs/decisions/0025) -> the DayRecord fields naming
+# the customers whose input rows the day changed, and who lost every such row.
+FEATURE_STATE = {
+    "int_segmentation__customer_events": ("changed_event_customers", "eventless_customer"),
+    "int_segmentation__order_habits": ("changed_order_customers", "orderless_customer"),
+}
+SHOWN_CUSTOMERS = 5
 
 
 def _quote(name: str) -> str:
@@ -263,6 +270,12 @@ def check_day(con, catalog: str, schema: str, record, before: dict) -> tuple[lis
             [f'%"{customer}"%'],
         )[0]:
             problems.append(f"rows of the erased customer {customer} are in the rejected rows")
+    for customer in filter(None, (record.eventless_customer, record.orderless_customer)):
+        if not one(
+            f"select count(*) from {marts}.segmentation__customer_features where customer_id = ?",
+            [customer],
+        )[0]:
+            problems.append(f"{customer} (still a customer, rows removed) left the features")
     for customer in filter(None, (record.erased_customer, record.orphaned_customer)):
         [(current, closed)] = [
             one(
@@ -284,6 +297,98 @@ def check_day(con, catalog: str, schema: str, record, before: dict) -> tuple[lis
                 problems.append(
                     f"{got} of {count} {input_name} rows of {record.orphaned_customer} "
                     "(removed from customers) are unknown_customer rows"
+                )
+    state_problems, now["feature_state"] = check_feature_state(
+        con, catalog, schema, record, before.get("feature_state", {})
+    )
+    return problems + state_problems, now
+
+
+def _shown(customers: Iterable[str]) -> str:
+    customers = sorted(customers)
+    more = len(customers) - SHOWN_CUSTOMERS
+    return ", ".join(customers[:SHOWN_CUSTOMERS]) + (f" and {more} more" if more > 0 else "")
+
+
+def check_feature_state(
+    con, catalog: str, marts_schema: str, record, before: dict
+) -> tuple[list[str], dict]:
+    """The feature state models were built incrementally (docs/decisions/0025): this
+    build recomputed (computed_at = the build's start) exactly the customers whose input
+    rows the day changed, kept every other row as the previous build left it (nobody on
+    an unchanged day), and deleted the rows of customers with no input rows left (no
+    null fingerprint remains). `before`: the previous call's {model: {customer:
+    computed_at}}; returns the problems and this build's."""
+    marts = f"{_quote(catalog)}.{_quote(marts_schema)}"
+    # The build's start: every build stamps every segmented customer with it.
+    [(run_started,)] = con.execute(
+        f"select max(segmented_at) from {marts}.segmentation__customer_segments_v1"
+    ).fetchall()
+    problems, now = [], {}
+    for model, (changed_field, emptied_field) in FEATURE_STATE.items():
+        found = con.execute(
+            "select table_schema from information_schema.tables where lower(table_catalog) = ? "
+            "and lower(table_name) = ?",
+            [catalog.lower(), model],
+        ).fetchall()
+        if len(found) != 1:
+            problems.append(f"{model}: expected one table in {catalog}, found {len(found)}")
+            continue
+        table = f"{_quote(catalog)}.{_quote(found[0][0])}.{_quote(model)}"
+        rows = con.execute(
+            f"select customer_id, computed_at, input_fingerprint is null from {table}"
+        ).fetchall()
+        state = {customer: computed_at for customer, computed_at, _ in rows}
+        now[model] = state
+        tombstones = [customer for customer, _, is_null in rows if is_null]
+        if tombstones:
+            problems.append(
+                f"{model}: {len(tombstones)} rows with a null input_fingerprint remain "
+                f"({_shown(tombstones)}); expected none (the post-hook deletes them)"
+            )
+        changed = set(getattr(record, changed_field))
+        gone = {
+            getattr(record, name)
+            for name in ("erased_customer", "orphaned_customer", emptied_field)
+            if getattr(record, name)
+        }
+        left = gone & set(state)
+        if left:
+            problems.append(
+                f"{model}: {_shown(left)} still have a row; expected none (no input rows "
+                "left up to the as-of date)"
+            )
+        recomputed = {customer for customer, at in state.items() if at == run_started}
+        expected = changed - gone
+        summary = (
+            f"{model}: day {record.day} recomputed {len(recomputed)} of {len(state)} "
+            f"customers (computed_at = the build's start {run_started})"
+        )
+        if expected - recomputed:
+            problems.append(
+                f"{summary}; expected at least the {len(expected)} whose input rows the "
+                f"batch changed, but {_shown(expected - recomputed)} kept an older row"
+            )
+        extra = recomputed - expected - left  # a row left behind is reported above
+        if extra:
+            problems.append(
+                f"{summary}; expected only the {len(expected)} whose input rows the batch "
+                f"changed{'' if expected else ' (none: an unchanged day)'}, but also "
+                f"{_shown(extra)}"
+            )
+        if state and len(recomputed) >= len(state):
+            problems.append(f"{summary}; expected fewer than all")
+        previous = before.get(model)
+        if previous is not None:
+            moved = {
+                customer
+                for customer, at in state.items()
+                if customer not in recomputed and previous.get(customer) != at
+            }
+            if moved:
+                problems.append(
+                    f"{model}: the rows of {_shown(moved)}, not recomputed, differ in "
+                    "computed_at from the previous build's; expected them kept"
                 )
     return problems, now
 

@@ -17,7 +17,9 @@ code path, so a bug there cannot hide one in the incremental build.
   bumped), an exact copy of an accepted event and an order row reusing an existing
   order_id (both rejected as `duplicate_key` in a full build), and a few new orders;
 - day 4: an erased customer (gone from customers and from every input) and a customer
-  removed from customers only (their rows become `unknown_customer`), and new orders;
+  removed from customers only (their rows become `unknown_customer`), new orders, and
+  two customers who stay customers but lose every event (one) or every order and
+  order line (the other): the feature state's tombstone path;
 - day 5: nothing new.
 
 Only duckdb and the standard library are used, so the fakesnow venv runs it too, on
@@ -84,6 +86,15 @@ class DayRecord:
     orphaned_rows: dict[str, int] = field(default_factory=dict)  # input -> rows
     removed_orders: int = 0  # accepted orders that leave the features (day 4)
     removed_events: int = 0
+    # Customers still in customers whose every event (or every order and order line) the
+    # day deleted: their feature state row must go (day 4).
+    eventless_customer: str | None = None
+    orderless_customer: str | None = None
+    # The customers whose accepted events (orders or order lines), up to the as-of date,
+    # the batch changed: the feature state models must recompute these and only these
+    # (or drop them, when nothing is left). Rows rejected as duplicates change nothing.
+    changed_event_customers: list[str] = field(default_factory=list)
+    changed_order_customers: list[str] = field(default_factory=list)
 
 
 class Batches:
@@ -214,6 +225,8 @@ class Batches:
         record.orders_added += self.insert("orders", orders, day)
         self.insert("order_items", lines, day)
         record.events_added += self.insert("events", events, day)
+        record.changed_order_customers += [o["customer_id"] for o in orders]
+        record.changed_event_customers += [e["customer_id"] for e in events]
         return orders, events
 
     # --- the days --------------------------------------------------------------------
@@ -231,6 +244,8 @@ class Batches:
         record = DayRecord(day)
         when = FIRST_DAY + timedelta(days=day - 1)
         getattr(self, f"_day_{day}")(rng, day, when, record)
+        record.changed_event_customers = sorted(set(record.changed_event_customers))
+        record.changed_order_customers = sorted(set(record.changed_order_customers))
         [(newest,)] = self.rows(
             f"select max(try_cast(o.ordered_at as timestamp)) from {self.table('orders')} as o "
             f"where try_cast(o.ordered_at as timestamp) < timestamp '2030-01-01' "
@@ -306,6 +321,8 @@ class Batches:
         record.late_events = self.insert("events", late_events, day)
         record.events_added += record.late_events
         record.late_orders = [o["order_id"] for o in late_orders]
+        record.changed_order_customers += [o["customer_id"] for o in late_orders]
+        record.changed_event_customers += [e["customer_id"] for e in late_events]
 
     def _day_3(self, rng: random.Random, day: int, when: date, record: DayRecord) -> None:
         customers = self.real_customers(min_orders=3)
@@ -322,6 +339,7 @@ class Batches:
             [load_time(day), order_id] if loaded else [order_id],
         )
         record.corrected_order, record.corrected_customer = order_id, corrected_customer
+        record.changed_order_customers.append(corrected_customer)
         self.used |= {corrected_customer, reused_customer}
         [(record.corrected_rate,)] = self.rows(
             "select avg(case when status in ('returned', 'cancelled', 'refunded') then 1.0 "
@@ -381,8 +399,34 @@ class Batches:
             self.con.execute(f"delete from {self.table(name)} where customer_id = ?", [erased])
         # Removed from customers only: their rows stay and become unknown_customer.
         self.con.execute(f"delete from {self.table('customers')} where customer_id = ?", [orphaned])
+        record.changed_order_customers += [erased, orphaned]
+        record.changed_event_customers += [erased, orphaned]
         others = sorted(set(customers) - {erased, orphaned})
-        self.orders_for(rng, day, sorted(rng.sample(others, 5)), record, when)
+        buyers = sorted(rng.sample(others, 5))
+        self.orders_for(rng, day, buyers, record, when)
+        # Two customers stay customers but lose every event (one) or every order and its
+        # lines (the other), all older than the lookback: their feature state row must be
+        # deleted (a null fingerprint), and their features equal a full build's.
+        eventless, orderless = rng.sample(sorted(set(others) - set(buyers)), 2)
+        record.eventless_customer, record.orderless_customer = eventless, orderless
+        self.used |= {eventless, orderless}
+        [(events,)] = self.rows(
+            f"select count(*) from {self.table('events')} where customer_id = ?", [eventless]
+        )
+        record.removed_events += events
+        self.con.execute(f"delete from {self.table('events')} where customer_id = ?", [eventless])
+        record.changed_event_customers.append(eventless)
+        [(orders,)] = self.rows(
+            f"select count(*) from {self.table('orders')} where customer_id = ?", [orderless]
+        )
+        record.removed_orders += orders
+        self.con.execute(
+            f"delete from {self.table('order_items')} where order_id in "
+            f"(select order_id from {self.table('orders')} where customer_id = ?)",
+            [orderless],
+        )
+        self.con.execute(f"delete from {self.table('orders')} where customer_id = ?", [orderless])
+        record.changed_order_customers.append(orderless)
 
     def _day_5(self, rng: random.Random, day: int, when: date, record: DayRecord) -> None:
         """An unchanged day: nothing is loaded."""

@@ -14,7 +14,8 @@ says what both prove. Here, on a fakesnow server on loopback (stopped at the end
    database is built incrementally, copied on the server (every table of every schema,
    into SEQUENCE_FULL_D<day>), the copy built with `dbt build --full-refresh`, and every
    public mart compared row for row between the two (scripts/incremental_sequence.py),
-   and the day's own facts checked on the incremental database; on the unchanged last
+   and the day's own facts checked on the incremental database (the feature state
+   models' recomputed customers among them); on the unchanged last
    day every mart must equal the day before's. --full-refresh-days limits the full
    rebuilds to some days (make snowflake-test: 4, to keep lane B short, day 5 then
    compared with day 4's; make bench: every day); every day is still built

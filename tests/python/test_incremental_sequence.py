@@ -10,8 +10,10 @@ incremental database, a copy of that database, `dbt build --full-refresh` on the
 and every public mart compared row for row (scripts/incremental_sequence.py says which
 run-time columns may differ and why); then the day's own facts are checked (the duplicate
 and unknown_customer rows rejected, the erased customer gone with their labels closed),
-and on the unchanged day 5 every mart equals day 4's. The variant with `loaded_at` on
-events too runs with SEGMENTATION_SEQUENCE_VARIANTS=all (make bench).
+the feature state models recomputed exactly the customers whose input rows the day changed
+and deleted the rows of those left with none (scripts/incremental_sequence.py's
+check_feature_state), and on the unchanged day 5 every mart equals day 4's. The variant
+with `loaded_at` on events too runs with SEGMENTATION_SEQUENCE_VARIANTS=all (make bench).
 
 Unit tests are left out of these builds (`--exclude-resource-type unit_test`): they do
 not read the data, and dbt-test runs them; data tests stay in the incremental builds, as in
