@@ -5,10 +5,6 @@
 -- and its one reader aggregates it in the same pass (docs/decisions/0020).
 with
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 events as (
     select
         stg_events.customer_id,
@@ -36,8 +32,7 @@ final as (
         -- dates
         events.occurred_at
     from events
-    cross join as_of
-    where cast(events.occurred_at as date) <= as_of.as_of_date
+    {{ segmentation.as_of_cut('cast(events.occurred_at as date)') }}
 )
 
 select * from final

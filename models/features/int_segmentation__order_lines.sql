@@ -6,10 +6,6 @@
 -- lines are all kept.
 with
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 order_items as (
     select
         stg_items.customer_id,
@@ -32,8 +28,7 @@ final as (
         order_items.quantity,
         order_items.unit_price
     from order_items
-    cross join as_of
-    where cast(order_items.ordered_at as date) <= as_of.as_of_date
+    {{ segmentation.as_of_cut('cast(order_items.ordered_at as date)') }}
 )
 
 select * from final

@@ -4,10 +4,6 @@
 -- behaviour, psychographics and order_lines share.
 with
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 orders as (
     select
         stg_orders.order_id,
@@ -36,8 +32,7 @@ final as (
         orders.order_date,
         orders.ordered_at
     from orders
-    cross join as_of
-    where orders.order_date <= as_of.as_of_date
+    {{ segmentation.as_of_cut('orders.order_date') }}
 )
 
 select * from final

@@ -6,10 +6,6 @@
 -- aggregates it in the same pass (docs/decisions/0020).
 with
 
-as_of as (
-    select as_of_date from {{ ref('int_segmentation__as_of') }}
-),
-
 touches as (
     select
         stg_touches.customer_id,
@@ -30,8 +26,7 @@ final as (
         touches.clicked_at,
         touches.converted_at
     from touches
-    cross join as_of
-    where cast(touches.sent_at as date) <= as_of.as_of_date
+    {{ segmentation.as_of_cut('cast(touches.sent_at as date)') }}
 )
 
 select * from final
