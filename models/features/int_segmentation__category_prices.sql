@@ -53,9 +53,7 @@ categories as (
 
 final as (
     select
-        -- strings
         categories.category,
-        -- numbers
         {{ segmentation.median('middle_prices.unit_price') }} as median_unit_price
     from categories
     left join middle_prices

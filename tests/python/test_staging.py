@@ -151,6 +151,7 @@ RUN_TIME_COLUMNS = {
     "labels_changed_at", "valid_from", "valid_to", "membership_history_id", "changed_at",
     "change_id", "old_label_since", "run_at", "previous_run_at", "transition_id",
     "dbt_scd_id", "dbt_updated_at", "dbt_valid_from", "dbt_valid_to", "judged_at",
+    "computed_at",
 }  # fmt: skip
 
 
