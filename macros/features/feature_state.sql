@@ -96,7 +96,7 @@
     {%- for name in segmentation.feature_state_spec(name)['settings'] -%}
         {%- do parts.append([name, segmentation.setting(name)]) -%}
     {%- endfor -%}
-    {%- for input_name in ['orders', 'order_items', 'events', 'marketing_touches'] -%}
+    {%- for input_name in segmentation.input_contract() -%}
         {%- do parts.append([input_name, segmentation.is_input_enabled(input_name)]) -%}
     {%- endfor -%}
     {{ return(local_md5(tojson(parts))) }}
