@@ -4,20 +4,21 @@
 -- state's key: when a median moves, every customer's price tiers are recomputed).
 with
 
--- The median unit price per category from the counts of each price: the
--- middle one or two prices by position go through the engine's own median, so
--- the value is exactly median() over every line, without holding 32M prices in
--- memory at 1M customers (a holistic median cannot spill to disk).
-price_counts as (
+-- One scan of the order lines: lines per category and price, a null price
+-- included, so a category whose lines have no price is still a row.
+price_counts as {{ segmentation.materialized_cte() }} (
     select
         order_items.category,
         order_items.unit_price,
         count(*) as line_count
     from {{ ref('int_segmentation__order_lines') }} as order_items
-    where order_items.unit_price is not null
     group by order_items.category, order_items.unit_price
 ),
 
+-- The median unit price per category from the counts of each price: the
+-- middle one or two prices by position go through the engine's own median, so
+-- the value is exactly median() over every line, without holding 32M prices in
+-- memory at 1M customers (a holistic median cannot spill to disk).
 price_positions as (
     select
         price_counts.category,
@@ -30,6 +31,7 @@ price_positions as (
         price_counts.line_count,
         sum(price_counts.line_count) over (partition by price_counts.category) as category_lines
     from price_counts
+    where price_counts.unit_price is not null
 ),
 
 -- The prices at the lower and upper middle positions (one row when both fall
@@ -47,8 +49,8 @@ middle_prices as (
 ),
 
 categories as (
-    select distinct order_items.category
-    from {{ ref('int_segmentation__order_lines') }} as order_items
+    select distinct price_counts.category
+    from price_counts
 ),
 
 final as (
