@@ -84,12 +84,13 @@
             'nullable': true, 'expected': "a size such as '3GB' or '2.5GiB', or null for DuckDB's own default"},
         'segmentation__duckdb_preserve_insertion_order': {'type': 'bool', 'nullable': true},
     } -%}
-    {%- for input_name in ['customers', 'orders', 'order_items', 'events', 'marketing_touches', 'customer_attributes'] -%}
+    {#- Per input of the contract (macros/input_contract): where it comes from, and a switch for optional ones. -#}
+    {%- for input_name, contract in segmentation.input_contract().items() -%}
         {%- do rules.update({
             'segmentation__' ~ input_name ~ '_identifier': {'type': 'text', 'pattern': name_pattern},
             'segmentation__' ~ input_name ~ '_relation': {'type': 'text', 'pattern': relation_pattern, 'nullable': true},
         }) -%}
-        {%- if input_name not in ['customers', 'orders'] -%}
+        {%- if contract['optional'] -%}
             {%- do rules.update({'segmentation__using_' ~ input_name: {'type': 'bool'}}) -%}
         {%- endif -%}
     {%- endfor -%}
